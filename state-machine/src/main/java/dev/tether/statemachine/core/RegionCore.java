@@ -23,7 +23,7 @@ import java.util.UUID;
  * The deterministic core of the region group: the catalog of rings (and their policies) and the
  * daemons of the region. Same rules as {@link RingCore}: pure, single-threaded, time from the log.
  */
-public final class RegionCore {
+public final class RegionCore implements GroupCore {
   private final KvStore store;
 
   /** A core over {@code store}. */
@@ -32,6 +32,7 @@ public final class RegionCore {
   }
 
   /** Applies one log entry, one result per command. */
+  @Override
   public RingCore.Applied apply(CommandBatch batch, long index, long term) {
     RegionMeta meta = meta();
     long now = Math.max(meta.getLastTimeMs(), batch.getTimeMs());
@@ -175,6 +176,7 @@ public final class RegionCore {
   }
 
   /** Answers a catalog query. */
+  @Override
   public QueryResult query(Query q, long appliedIndex) {
     QueryResult.Builder r =
         QueryResult.newBuilder().setAppliedIndex(appliedIndex).setEpoch(meta().getCatalogEpoch());
@@ -184,6 +186,17 @@ public final class RegionCore {
           .build();
     }
     return r.setCatalog(catalog()).build();
+  }
+
+  @Override
+  public void reload() {
+    // Nothing is held in memory.
+  }
+
+  @Override
+  public void checkSummary() {
+    meta();
+    catalog();
   }
 
   /** The catalog: every ring and daemon. */

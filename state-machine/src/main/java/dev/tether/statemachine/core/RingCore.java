@@ -18,7 +18,7 @@ import java.util.List;
  * and answers queries. No clock, no randomness, no threads, no I/O: time arrives in the batch,
  * stamped by the leader; the adapter commits the store after each batch. Not thread-safe.
  */
-public final class RingCore {
+public final class RingCore implements GroupCore {
   /** What applying one log entry produced. */
   public record Applied(ResultBatch results, List<Event> events) {}
 
@@ -38,14 +38,33 @@ public final class RingCore {
   /**
    * Reloads the in-memory state from the store, after the store was replaced (snapshot install).
    */
+  @Override
   public void reload() {
     state.load();
+  }
+
+  @Override
+  public void checkSummary() {
+    if (!state.initialized()) {
+      return;
+    }
+    long total = 0;
+    for (NodeEntry n : state.nodes()) {
+      InvariantViolation.check(n.sessions >= 0, "node %s has %d sessions", n.id(), n.sessions);
+      total += n.sessions;
+    }
+    InvariantViolation.check(
+        total == state.meta().getSessionCount(),
+        "nodes count %d sessions, the ring %d",
+        total,
+        state.meta().getSessionCount());
   }
 
   /**
    * Applies one log entry: each command in order, one result each. Business errors are results; a
    * broken invariant throws {@link InvariantViolation} and the replica must stop.
    */
+  @Override
   public Applied apply(CommandBatch batch, long index, long term) {
     long now =
         state.initialized()
@@ -156,7 +175,9 @@ public final class RingCore {
   }
 
   /** Answers a read-only query from the applied state. */
+  @Override
   public QueryResult query(Query q, long appliedIndex) {
+
     QueryResult.Builder r;
     try {
       if (!state.initialized()) {

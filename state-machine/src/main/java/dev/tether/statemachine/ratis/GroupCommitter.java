@@ -1,0 +1,213 @@
+package dev.tether.statemachine.ratis;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tether.proto.internal.Command;
+import dev.tether.proto.internal.CommandBatch;
+import dev.tether.proto.internal.Result;
+import dev.tether.proto.internal.ResultBatch;
+import dev.tether.statemachine.core.Limits;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftClientReply;
+
+/**
+ * Group commit: coalesces concurrent client commands of one Raft group into one log entry ({@link
+ * CommandBatch}), bounded by count and bytes, with at most {@code maxInFlight} entries outstanding.
+ * While entries are in flight, new commands queue and leave together in the next.
+ *
+ * <p>Two rules keep the fencing token "the log index of the owner assignment" exact: commands that
+ * name the same session never share an entry, and leader duties that move many sessions (rehome,
+ * expiry) always travel alone ({@link #submitAlone}).
+ */
+public final class GroupCommitter {
+  /** Most entries in flight at once. */
+  public static final int IN_FLIGHT_MAX = 64;
+
+  private final RaftClient client;
+  private final int maxCommands;
+  private final int maxBytes;
+  private final int maxInFlight;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private int inFlight;
+  private long entries;
+  private long commands;
+
+  private record Pending(
+      Command command, Set<String> keys, int bytes, CompletableFuture<Result> future) {}
+
+  /**
+   * A committer over {@code client}.
+   *
+   * @param maxCommands commands per entry; 1 turns group commit off
+   * @param maxInFlight entries outstanding at once
+   */
+  public GroupCommitter(RaftClient client, int maxCommands, int maxInFlight) {
+    if (maxCommands < 1 || maxCommands > Limits.COMMANDS_PER_BATCH_MAX) {
+      throw new IllegalArgumentException(
+          "group_commit.max_commands is "
+              + maxCommands
+              + ", must be in [1, COMMANDS_PER_BATCH_MAX="
+              + Limits.COMMANDS_PER_BATCH_MAX
+              + "]");
+    }
+    if (maxInFlight < 1 || maxInFlight > IN_FLIGHT_MAX) {
+      throw new IllegalArgumentException(
+          "group_commit.max_in_flight is "
+              + maxInFlight
+              + ", must be in [1, IN_FLIGHT_MAX="
+              + IN_FLIGHT_MAX
+              + "]");
+    }
+    this.client = client;
+    this.maxCommands = maxCommands;
+    this.maxBytes = Limits.BATCH_BYTES_MAX / 2;
+    this.maxInFlight = maxInFlight;
+  }
+
+  /** Submits one client command; completes with its result once its entry is applied. */
+  public CompletableFuture<Result> submit(Command command) {
+    CompletableFuture<Result> future = new CompletableFuture<>();
+    synchronized (this) {
+      queue.add(new Pending(command, keysOf(command), command.getSerializedSize(), future));
+    }
+    pump();
+    return future;
+  }
+
+  /** Submits commands as one entry of their own (leader duties), bypassing the queue. */
+  public CompletableFuture<ResultBatch> submitAlone(List<Command> batch) {
+    return send(CommandBatch.newBuilder().addAllCommands(batch).build());
+  }
+
+  /** Entries sent and commands carried so far (for the batch-size metric). */
+  public synchronized long[] counters() {
+    return new long[] {entries, commands};
+  }
+
+  private void pump() {
+    while (true) {
+      List<Pending> batch;
+      synchronized (this) {
+        if (inFlight >= maxInFlight || queue.isEmpty()) {
+          return;
+        }
+        batch = takeBatch();
+        inFlight++;
+        entries++;
+        commands += batch.size();
+      }
+      CommandBatch.Builder entry = CommandBatch.newBuilder();
+      for (Pending p : batch) {
+        entry.addCommands(p.command());
+      }
+      send(entry.build())
+          .whenComplete(
+              (results, error) -> {
+                synchronized (this) {
+                  inFlight--;
+                }
+                complete(batch, results, error);
+                pump();
+              });
+    }
+  }
+
+  /** Takes the next batch from the queue; the caller holds the lock. */
+  private List<Pending> takeBatch() {
+    List<Pending> batch = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    int bytes = 0;
+    for (Iterator<Pending> it = queue.iterator(); it.hasNext() && batch.size() < maxCommands; ) {
+      Pending p = it.next();
+      boolean clash = false;
+      for (String k : p.keys()) {
+        if (keys.contains(k)) {
+          clash = true;
+          break;
+        }
+      }
+      if (clash) {
+        // Leave it queued; its session's later commands clash too, so per-session order holds.
+        keys.addAll(p.keys());
+        continue;
+      }
+      if (!batch.isEmpty() && bytes + p.bytes() > maxBytes) {
+        break;
+      }
+      it.remove();
+      batch.add(p);
+      keys.addAll(p.keys());
+      bytes += p.bytes();
+    }
+    return batch;
+  }
+
+  private CompletableFuture<ResultBatch> send(CommandBatch entry) {
+    return client.async().send(Codec.message(entry)).thenApply(GroupCommitter::resultsOf);
+  }
+
+  private static ResultBatch resultsOf(RaftClientReply reply) {
+    if (!reply.isSuccess()) {
+      throw new CompletionException(reply.getException());
+    }
+    try {
+      return Codec.parse(reply.getMessage(), ResultBatch.parser());
+    } catch (InvalidProtocolBufferException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  private static void complete(List<Pending> batch, ResultBatch results, Throwable error) {
+    for (int i = 0; i < batch.size(); i++) {
+      CompletableFuture<Result> f = batch.get(i).future();
+      if (error != null) {
+        f.completeExceptionally(
+            error instanceof CompletionException && error.getCause() != null
+                ? error.getCause()
+                : error);
+      } else if (i < results.getResultsCount()) {
+        f.complete(results.getResults(i).toBuilder().build());
+      } else {
+        f.completeExceptionally(
+            new IllegalStateException(
+                "entry "
+                    + results.getIndex()
+                    + " returned "
+                    + results.getResultsCount()
+                    + " results for "
+                    + batch.size()
+                    + " commands"));
+      }
+    }
+  }
+
+  /** The sessions a command names; commands with no session name none. */
+  static Set<String> keysOf(Command c) {
+    return switch (c.getKindCase()) {
+      case OPEN_SESSION -> Set.of(c.getOpenSession().getSessionId());
+      case CLOSE_SESSION -> Set.of(c.getCloseSession().getSessionId());
+      case PUT_STATE -> Set.of(c.getPutState().getSessionId());
+      case TOUCH_SESSIONS -> new HashSet<>(c.getTouchSessions().getSessionIdsList());
+      case EXPIRE_SESSIONS -> new HashSet<>(c.getExpireSessions().getSessionIdsList());
+      // A node's sessions can move when it changes state: keep membership changes one per entry.
+      case REHOME,
+          EXPIRE_NODE,
+          DRAIN,
+          LEAVE,
+          JOIN,
+          ACTIVATE,
+          ADVANCE_WARMUP,
+          SET_WEIGHT,
+          SET_POLICY ->
+          Set.of("#membership");
+      default -> Set.of();
+    };
+  }
+}

@@ -1,0 +1,340 @@
+package dev.tether.statemachine.ratis;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tether.proto.internal.CommandBatch;
+import dev.tether.proto.internal.Query;
+import dev.tether.proto.internal.QueryResult;
+import dev.tether.statemachine.core.GroupCore;
+import dev.tether.statemachine.core.RingCore;
+import dev.tether.statemachine.store.RocksDbStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.util.FileUtils;
+import org.apache.ratis.util.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis state machine of one group: it only decodes, calls the deterministic core, persists and
+ * snapshots. The live RocksDB sits in {@code <state-dir>/<group-uuid>/db}, outside Ratis's {@code
+ * sm/} directory; snapshots are RocksDB checkpoints in {@code sm/} ({@link CheckpointStorage}). The
+ * applied index is committed in the same RocksDB batch as the entry's writes, so a restart resumes
+ * exactly after the last applied entry.
+ *
+ * <p>Lifecycle (ratis.md section 1.1): {@code initialize} moves NEW to RUNNING; {@code pause}
+ * closes the store and moves to PAUSED; {@code reinitialize} swaps in the installed checkpoint and
+ * moves back to RUNNING. Applies hold a write lock; queries a read lock.
+ */
+public final class TetherStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(TetherStateMachine.class);
+
+  private final Path stateRoot;
+  private final Function<RocksDbStore, GroupCore> coreFactory;
+  private final LeaderClock clock;
+  private final ApplyListener listener;
+  private final CheckpointStorage storage = new CheckpointStorage();
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private volatile RocksDbStore store;
+  private volatile GroupCore core;
+  private long lastStampMs;
+
+  /**
+   * A state machine whose live store lives under {@code stateRoot/<group-uuid>/db}.
+   *
+   * @param coreFactory makes the group's core over its store (ring or region)
+   * @param clock the leader's clock, read when the leader stamps an entry
+   * @param listener told about applied entries
+   */
+  public TetherStateMachine(
+      Path stateRoot,
+      Function<RocksDbStore, GroupCore> coreFactory,
+      LeaderClock clock,
+      ApplyListener listener) {
+    this.stateRoot = stateRoot;
+    this.coreFactory = coreFactory;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    storage.init(raftStorage);
+    getLifeCycle().startAndTransition(() -> open(false));
+  }
+
+  private Path dbDir() {
+    return stateRoot.resolve(getGroupId().getUuid().toString()).resolve("db");
+  }
+
+  /** Opens the live store, first replacing it with the newest checkpoint if it is newer. */
+  private void open(boolean fromInstall) throws IOException {
+    Optional<Path> checkpoint = storage.latestDir();
+    Path db = dbDir();
+    if (checkpoint.isPresent()) {
+      long checkpointIndex = CheckpointStorage.termIndexOf(checkpoint.get()).getIndex();
+      long storeIndex = appliedIndexOf(db);
+      if (fromInstall || checkpointIndex > storeIndex) {
+        LOG.info(
+            "{}: restoring store from {} (store at {})",
+            getGroupId(),
+            checkpoint.get(),
+            storeIndex);
+        replaceWithCheckpoint(db, checkpoint.get());
+      }
+    }
+    store = RocksDbStore.open(db);
+    core = coreFactory.apply(store);
+    core.checkSummary();
+    setLastAppliedTermIndex(TermIndex.valueOf(store.appliedTerm(), store.appliedIndex()));
+    storage.reload();
+  }
+
+  private static long appliedIndexOf(Path db) throws IOException {
+    if (!Files.isDirectory(db)) {
+      return -1;
+    }
+    try (RocksDbStore existing = RocksDbStore.open(db)) {
+      return existing.appliedIndex();
+    }
+  }
+
+  /** Copies a checkpoint's files (hard links where possible) into a fresh {@code db} directory. */
+  private static void replaceWithCheckpoint(Path db, Path checkpoint) throws IOException {
+    Path staging = db.resolveSibling("db.restoring");
+    if (Files.exists(staging)) {
+      FileUtils.deleteFully(staging);
+    }
+    Files.createDirectories(staging);
+    try (Stream<Path> files = Files.list(checkpoint)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".md5")) {
+          continue;
+        }
+        try {
+          Files.createLink(staging.resolve(name), f);
+        } catch (IOException | UnsupportedOperationException e) {
+          Files.copy(f, staging.resolve(name));
+        }
+      }
+    }
+    if (Files.exists(db)) {
+      FileUtils.deleteFully(db);
+    }
+    Files.move(staging, db);
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  @Override
+  public SnapshotInfo getLatestSnapshot() {
+    return storage.getLatestSnapshot();
+  }
+
+  /** Leader only: stamps the entry with the leader's clock, never going back. */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    CommandBatch batch = Codec.parse(request.getMessage(), CommandBatch.parser());
+    long stamp;
+    synchronized (this) {
+      stamp = Math.max(clock.nowMs(), lastStampMs);
+      lastStampMs = stamp;
+    }
+    CommandBatch stamped = batch.toBuilder().setTimeMs(stamp).build();
+    return TransactionContext.newBuilder()
+        .setStateMachine(this)
+        .setClientRequest(request)
+        .setLogData(Codec.bytes(stamped))
+        .build();
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    CommandBatch batch;
+    try {
+      batch = Codec.parse(entry.getStateMachineLogEntry().getLogData(), CommandBatch.parser());
+    } catch (InvalidProtocolBufferException e) {
+      // A log entry that does not parse cannot be skipped without diverging: stop this replica.
+      throw new InvariantViolationException("entry " + entry.getIndex() + " does not parse", e);
+    }
+    RingCore.Applied applied;
+    lock.writeLock().lock();
+    try {
+      applied = core.apply(batch, entry.getIndex(), entry.getTerm());
+      store.commit(entry.getIndex(), entry.getTerm());
+      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    } catch (RuntimeException e) {
+      store.discard();
+      LOG.error("{}: stopping: applying entry {} failed", getGroupId(), entry.getIndex(), e);
+      throw e;
+    } finally {
+      lock.writeLock().unlock();
+    }
+    synchronized (this) {
+      lastStampMs = Math.max(lastStampMs, batch.getTimeMs());
+    }
+    listener.applied(getGroupId(), entry.getIndex(), applied.events());
+    return CompletableFuture.completedFuture(Codec.message(applied.results()));
+  }
+
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    try {
+      return CompletableFuture.completedFuture(
+          Codec.message(queryLocal(Codec.parse(request, Query.parser()))));
+    } catch (InvalidProtocolBufferException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Answers a query from this replica's applied state, without any coordination: the STALE read
+   * path, and the last step of a linearizable read once Ratis has confirmed the read index.
+   */
+  public QueryResult queryLocal(Query query) {
+    lock.readLock().lock();
+    try {
+      return core.query(query, getLastAppliedTermIndex().getIndex());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Runs {@code reader} against the core under the read lock (leader duties, status). */
+  public <T> T read(Function<GroupCore, T> reader) {
+    lock.readLock().lock();
+    try {
+      return reader.apply(core);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** The digest of the applied state (for convergence checks). */
+  public long digest() {
+    lock.readLock().lock();
+    try {
+      return store.digest();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** The live store, for metrics (disk size). */
+  public RocksDbStore store() {
+    return store;
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex last = getLastAppliedTermIndex();
+    if (last.getIndex() <= 0) {
+      return RaftLog.INVALID_LOG_INDEX;
+    }
+    lock.writeLock().lock();
+    try {
+      core.checkSummary();
+      if (store.appliedIndex() < last.getIndex()) {
+        // Configuration entries advanced the applied index without a store write.
+        store.commit(last.getIndex(), last.getTerm());
+      }
+      Path tmp = storage.tmpDirFor(last);
+      if (Files.exists(tmp)) {
+        FileUtils.deleteFully(tmp);
+      }
+      store.checkpoint(tmp);
+      Path done = storage.dirFor(last);
+      if (!Files.exists(done)) {
+        Files.move(tmp, done);
+      } else {
+        FileUtils.deleteFully(tmp);
+      }
+      storage.completed(last);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    LOG.info("{}: snapshot at {}", getGroupId(), last);
+    return last.getIndex();
+  }
+
+  @Override
+  public void pause() {
+    lock.writeLock().lock();
+    try {
+      if (getLifeCycle().getCurrentState() == LifeCycle.State.RUNNING) {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        closeStore();
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public void reinitialize() throws IOException {
+    lock.writeLock().lock();
+    try {
+      storage.reload();
+      closeStore();
+      getLifeCycle().startAndTransition(() -> open(true));
+    } finally {
+      lock.writeLock().unlock();
+    }
+    LOG.info(
+        "{}: reinitialized from installed snapshot at {}", getGroupId(), getLastAppliedTermIndex());
+    listener.reloaded(getGroupId(), getLastAppliedTermIndex().getIndex());
+  }
+
+  private void closeStore() {
+    RocksDbStore s = store;
+    store = null;
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    lock.writeLock().lock();
+    try {
+      closeStore();
+    } finally {
+      lock.writeLock().unlock();
+    }
+    super.close();
+  }
+
+  /** A log entry that cannot be applied: the replica must stop rather than diverge. */
+  static final class InvariantViolationException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    InvariantViolationException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

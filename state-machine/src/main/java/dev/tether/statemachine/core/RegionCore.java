@@ -119,7 +119,17 @@ public final class RegionCore implements GroupCore {
         () -> {
           Validate.ringName("create_ring.name", cmd.getName());
           Validate.policy("create_ring.policy", cmd.getPolicy());
+          Validate.range(
+              "create_ring.peers count",
+              cmd.getPeersCount(),
+              1,
+              Limits.DAEMONS_PER_REGION_MAX,
+              "DAEMONS_PER_REGION_MAX");
+          for (String peer : cmd.getPeersList()) {
+            Validate.nodeId("create_ring.peers", peer);
+          }
           try {
+
             UUID.fromString(cmd.getGroupId());
           } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
@@ -145,7 +155,9 @@ public final class RegionCore implements GroupCore {
             .setGroupId(cmd.getGroupId())
             .setPolicy(cmd.getPolicy())
             .setCreatedIndex(index)
+            .addAllPeers(cmd.getPeersList())
             .build();
+
     store.put(Table.CATALOG, Keys.bytes(e.getName()), e.toByteArray());
     return Result.newBuilder().setCatalogEntry(e);
   }

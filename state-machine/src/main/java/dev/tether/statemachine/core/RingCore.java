@@ -29,9 +29,17 @@ public final class RingCore implements GroupCore {
 
   /** A core over {@code store}, loading whatever state it already holds. */
   public RingCore(KvStore store) {
+    this(store, false);
+  }
+
+  /**
+   * A core that, when {@code skipFencing} is true, accepts any fencing token: a planted bug for the
+   * chaos suite to catch, never for production.
+   */
+  public RingCore(KvStore store, boolean skipFencing) {
     this.state = new RingState(store);
     this.nodes = new NodeCommands(state);
-    this.sessions = new SessionCommands(state, store, nodes);
+    this.sessions = new SessionCommands(state, store, nodes, skipFencing);
     this.queries = new RingQueries(state, store, sessions);
   }
 

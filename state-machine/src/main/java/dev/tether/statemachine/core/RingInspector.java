@@ -32,6 +32,12 @@ public final class RingInspector {
     return out;
   }
 
+  /** One node's record with its session count, or {@code null}. */
+  public NodeRecord node(String id) {
+    NodeEntry n = state.node(id);
+    return n == null ? null : n.toRecord();
+  }
+
   /** The ring's meta record, or {@code null} before InitRing. */
   public RingMeta meta() {
     return state.initialized() ? state.meta().build() : null;

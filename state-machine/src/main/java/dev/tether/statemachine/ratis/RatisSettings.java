@@ -89,7 +89,7 @@ public record RatisSettings(
         p, SizeInBytes.valueOf(Math.min(segmentSizeBytes, 4L << 20)));
     // One METADATA entry per commit-index change doubles sequential write latency (ratis.md 8).
     RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
-    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(1 << 20));
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf((4 << 20) + 8));
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(4 << 20));
     RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(10, TimeUnit.MINUTES));

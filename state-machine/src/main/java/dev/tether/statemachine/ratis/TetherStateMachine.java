@@ -50,6 +50,7 @@ public final class TetherStateMachine extends BaseStateMachine {
   private final Function<RocksDbStore, GroupCore> coreFactory;
   private final LeaderClock clock;
   private final ApplyListener listener;
+  private final boolean disableWal;
   private final CheckpointStorage storage = new CheckpointStorage();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile RocksDbStore store;
@@ -68,10 +69,21 @@ public final class TetherStateMachine extends BaseStateMachine {
       Function<RocksDbStore, GroupCore> coreFactory,
       LeaderClock clock,
       ApplyListener listener) {
+    this(stateRoot, coreFactory, clock, listener, false);
+  }
+
+  /** As above; {@code disableWal} is the chaos suite's planted "no fsync" bug. */
+  public TetherStateMachine(
+      Path stateRoot,
+      Function<RocksDbStore, GroupCore> coreFactory,
+      LeaderClock clock,
+      ApplyListener listener,
+      boolean disableWal) {
     this.stateRoot = stateRoot;
     this.coreFactory = coreFactory;
     this.clock = clock;
     this.listener = listener;
+    this.disableWal = disableWal;
   }
 
   @Override
@@ -102,7 +114,8 @@ public final class TetherStateMachine extends BaseStateMachine {
         replaceWithCheckpoint(db, checkpoint.get());
       }
     }
-    store = RocksDbStore.open(db);
+    store = RocksDbStore.open(db, disableWal);
+
     core = coreFactory.apply(store);
     core.checkSummary();
     setLastAppliedTermIndex(TermIndex.valueOf(store.appliedTerm(), store.appliedIndex()));

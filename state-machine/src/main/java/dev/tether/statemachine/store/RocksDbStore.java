@@ -45,13 +45,14 @@ public final class RocksDbStore implements Store {
   private final ColumnFamilyHandle raft;
   private final List<ColumnFamilyHandle> allHandles;
   private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
-  private final WriteOptions writeOptions = new WriteOptions().setSync(false);
+  private final WriteOptions writeOptions;
   private final ReadOptions readOptions = new ReadOptions();
   private volatile long appliedIndex;
   private volatile long appliedTerm;
 
-  private RocksDbStore(Path dir) throws RocksDBException {
+  private RocksDbStore(Path dir, boolean disableWal) throws RocksDBException {
     this.dir = dir;
+    this.writeOptions = new WriteOptions().setSync(false).setDisableWAL(disableWal);
     this.dbOptions =
         new DBOptions()
             .setCreateIfMissing(true)
@@ -86,9 +87,18 @@ public final class RocksDbStore implements Store {
 
   /** Opens (or creates) the store in {@code dir}. */
   public static RocksDbStore open(Path dir) throws IOException {
+    return open(dir, false);
+  }
+
+  /**
+   * Opens (or creates) the store in {@code dir}; with {@code disableWal} writes skip the WAL and
+   * are lost on a crash (the chaos suite's planted "no fsync" bug, never for production).
+   */
+  public static RocksDbStore open(Path dir, boolean disableWal) throws IOException {
     Files.createDirectories(dir);
     try {
-      return new RocksDbStore(dir);
+      return new RocksDbStore(dir, disableWal);
+
     } catch (RocksDBException e) {
       throw new IOException("cannot open RocksDB in " + dir + ": " + e.getMessage(), e);
     }

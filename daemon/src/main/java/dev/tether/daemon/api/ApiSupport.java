@@ -1,0 +1,287 @@
+package dev.tether.daemon.api;
+
+import dev.tether.api.v1.Consistency;
+import dev.tether.api.v1.LeaderHint;
+import dev.tether.api.v1.NotAuthoritative;
+import dev.tether.api.v1.Staleness;
+import dev.tether.daemon.config.PlantedBug;
+import dev.tether.daemon.metrics.Metrics;
+import dev.tether.daemon.ring.GroupHandle;
+import dev.tether.daemon.ring.Region;
+import dev.tether.daemon.ring.RingRuntime;
+import dev.tether.proto.internal.Command;
+import dev.tether.proto.internal.ErrorCode;
+import dev.tether.proto.internal.Query;
+import dev.tether.proto.internal.QueryResult;
+import dev.tether.proto.internal.Result;
+import dev.tether.statemachine.core.Validate;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every service needs: ring resolution, deadlines, writes through group commit, reads at a
+ * chosen consistency, and turning failures into gRPC errors with details.
+ */
+final class ApiSupport {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiSupport.class);
+
+  /** Time kept back from a deadline so that an error reaches the caller before it expires. */
+  static final long DEADLINE_MARGIN_MS = 20;
+
+  final Region region;
+  final Metrics metrics;
+  private final long defaultDeadlineMs;
+  private final long staleAfterMs;
+  private final boolean staleReadsBug;
+
+  ApiSupport(Region region, Metrics metrics) {
+    this.region = region;
+    this.metrics = metrics;
+    this.defaultDeadlineMs = region.config().timeouts().requestMs();
+    this.staleAfterMs = 2 * 2 * region.config().timeouts().electionMs();
+    this.staleReadsBug = region.config().has(PlantedBug.STALE_READS);
+  }
+
+  /** The hosted ring, or NOT_FOUND / UNAVAILABLE; INVALID_ARGUMENT for a bad name. */
+  RingRuntime ring(String name) {
+    try {
+      Validate.ringName("ring", name);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.invalid(e.getMessage());
+    }
+    return region
+        .ring(name)
+        .orElseThrow(
+            () -> {
+              boolean known =
+                  region.localCatalog().getRingsList().stream()
+                      .anyMatch(r -> r.getName().equals(name));
+              return known
+                  ? ApiError.unavailable(
+                      "ring " + name + " is starting on this daemon; retry", List.of())
+                  : ApiError.notFound("ring " + name + " does not exist");
+            });
+  }
+
+  /** Milliseconds left for this call: the client's deadline, or the configured default. */
+  long budgetMs() {
+    Deadline d = Context.current().getDeadline();
+    long ms = d == null ? defaultDeadlineMs : d.timeRemaining(TimeUnit.MILLISECONDS);
+    return Math.max(1, ms - DEADLINE_MARGIN_MS);
+  }
+
+  /** Runs a field check, turning its error into INVALID_ARGUMENT. */
+  static void check(Runnable r) {
+    try {
+      r.run();
+    } catch (IllegalArgumentException e) {
+      throw ApiError.invalid(e.getMessage());
+    }
+  }
+
+  /** Commits one command through group commit; a typed error result becomes a gRPC error. */
+  CompletableFuture<Result> write(RingRuntime ring, Command command) {
+    return write(ring.group(), command, ring.name());
+  }
+
+  CompletableFuture<Result> write(GroupHandle group, Command command, String label) {
+    long start = System.nanoTime();
+    long budget = budgetMs();
+    return group
+        .committer()
+        .submit(command)
+        .orTimeout(budget, TimeUnit.MILLISECONDS)
+        .handle(
+            (r, e) -> {
+              metrics.commit(label, System.nanoTime() - start, e == null);
+              if (e != null) {
+                throw new CompletionException(writeFailure(group, e));
+              }
+              if (r.getCode() != ErrorCode.ERROR_CODE_OK) {
+                throw new CompletionException(ApiError.of(r.getCode(), r.getMessage()));
+              }
+              return r;
+            });
+  }
+
+  private StatusRuntimeException writeFailure(GroupHandle group, Throwable e) {
+    Throwable cause = unwrap(e);
+    String leader = group.leader().orElse("");
+    List<LeaderHint> hint =
+        leader.isEmpty()
+            ? List.of()
+            : region
+                .directory()
+                .get(leader)
+                .map(
+                    d ->
+                        List.of(
+                            LeaderHint.newBuilder()
+                                .setDaemonId(d.getId())
+                                .setApiAddress(d.getApiAddress())
+                                .build()))
+                .orElse(List.of());
+    if (cause instanceof TimeoutException) {
+      return ApiError.unavailable(
+          "the write was not confirmed within its deadline (no quorum reachable?)"
+              + " and may still be applied",
+          hint);
+    }
+    LOG.debug("write failed", cause);
+    return ApiError.unavailable("the write failed: " + cause, hint);
+  }
+
+  /** Staleness facts of this daemon for a group. */
+  Staleness staleness(GroupHandle group) {
+    return Staleness.newBuilder()
+        .setMsSinceLeaderContact(group.msSinceLeaderContact())
+        .setLastKnownLeader(group.leader().orElse(""))
+        .addAllOtherDaemons(region.directory().otherApiAddresses())
+        .build();
+  }
+
+  /** The answer of this daemon's applied state, no coordination. */
+  QueryResult stale(RingRuntime ring, Query q) {
+    return ring.group().stateMachine().queryLocal(q);
+  }
+
+  /**
+   * A read at the requested consistency. STALE answers at once from local state. LINEARIZABLE
+   * confirms with ReadIndex and fails fast with UNAVAILABLE (and this daemon's last known facts)
+   * when no leader is in reach or the deadline passes.
+   */
+  CompletableFuture<Read> read(RingRuntime ring, Query q, Consistency consistency) {
+    if (consistency == Consistency.CONSISTENCY_STALE) {
+      return CompletableFuture.completedFuture(new Read(checked(stale(ring, q)), false));
+    }
+    if (staleReadsBug) {
+      return CompletableFuture.completedFuture(new Read(checked(stale(ring, q)), true));
+    }
+    StatusRuntimeException fast = notInReach(ring, q);
+    if (fast != null) {
+      return CompletableFuture.failedFuture(fast);
+    }
+    return ring.group()
+        .reads()
+        .query(q)
+        .orTimeout(budgetMs(), TimeUnit.MILLISECONDS)
+        .handle(
+            (r, e) -> {
+              if (e != null) {
+                throw new CompletionException(notAuthoritative(ring, q, unwrap(e)));
+              }
+              return new Read(checked(r), true);
+            });
+  }
+
+  /** A read's result and whether a majority confirmed it. */
+  record Read(QueryResult result, boolean authoritative) {}
+
+  /** Fails a linearizable read at once when this daemon has not heard from a leader recently. */
+  StatusRuntimeException notInReach(RingRuntime ring, Query q) {
+    GroupHandle g = ring.group();
+    long contact = g.msSinceLeaderContact();
+    if (g.leader().isEmpty() || contact < 0 || contact > staleAfterMs) {
+      return notAuthoritative(
+          ring,
+          q,
+          new IllegalStateException(
+              "no leader in reach for " + (contact < 0 ? "ever" : contact + " ms")));
+    }
+    return null;
+  }
+
+  /** UNAVAILABLE with NotAuthoritative details: last known answers and staleness facts. */
+  StatusRuntimeException notAuthoritative(RingRuntime ring, Query q, Throwable cause) {
+    QueryResult local = stale(ring, q);
+    Staleness s = staleness(ring.group());
+    NotAuthoritative.Builder d =
+        NotAuthoritative.newBuilder()
+            .setRingEpoch(local.getEpoch())
+            .setAppliedIndex(local.getAppliedIndex())
+            .setStaleness(s);
+    if (local.hasLookup()) {
+      for (var a : local.getLookup().getAnswersList()) {
+        d.addLastKnown(Mapping.answer(a, local.getEpoch(), local.getAppliedIndex(), false, s));
+      }
+    }
+    String why =
+        cause instanceof TimeoutException
+            ? "not confirmed by a majority within the deadline"
+            : String.valueOf(cause.getMessage());
+    return ApiError.unavailable(
+        "not authoritative: " + why + "; STALE reads still answer here", List.of(d.build()));
+  }
+
+  /** A query error result becomes the matching gRPC error. */
+  static QueryResult checked(QueryResult r) {
+    if (r.getErrorCode() != ErrorCode.ERROR_CODE_OK) {
+      throw ApiError.of(r.getErrorCode(), r.getErrorMessage());
+    }
+    return r;
+  }
+
+  /** Completes {@code observer} with the future's value or the matching gRPC error. */
+  static <T, R> void reply(
+      StreamObserver<R> observer, CompletableFuture<T> future, Function<T, R> map) {
+    future.whenComplete(
+        (value, error) -> {
+          if (error != null) {
+            observer.onError(toStatus(error));
+            return;
+          }
+          try {
+            observer.onNext(map.apply(value));
+            observer.onCompleted();
+          } catch (RuntimeException e) {
+            observer.onError(toStatus(e));
+          }
+        });
+  }
+
+  /** Runs a synchronous handler, turning exceptions into gRPC errors. */
+  static <R> void replyNow(StreamObserver<R> observer, java.util.function.Supplier<R> handler) {
+    try {
+      R r = handler.get();
+      observer.onNext(r);
+      observer.onCompleted();
+    } catch (RuntimeException e) {
+      observer.onError(toStatus(e));
+    }
+  }
+
+  static StatusRuntimeException toStatus(Throwable error) {
+    Throwable e = unwrap(error);
+    if (e instanceof StatusRuntimeException s) {
+      return s;
+    }
+    if (e instanceof io.grpc.StatusException s) {
+      return s.getStatus().asRuntimeException(s.getTrailers());
+    }
+    if (e instanceof TimeoutException) {
+      return ApiError.deadline("the call did not finish within its deadline", List.of());
+    }
+    LOG.warn("internal error", e);
+    return Status.INTERNAL.withDescription(String.valueOf(e)).asRuntimeException();
+  }
+
+  static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException
+            || e instanceof java.util.concurrent.ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+}

@@ -1,0 +1,329 @@
+package dev.tether.daemon.ring;
+
+import dev.tether.proto.internal.AdvanceWarmup;
+import dev.tether.proto.internal.Command;
+import dev.tether.proto.internal.ExpireNode;
+import dev.tether.proto.internal.ExpireSessions;
+import dev.tether.proto.internal.NodeRecord;
+import dev.tether.proto.internal.NodeState;
+import dev.tether.proto.internal.Rehome;
+import dev.tether.proto.internal.RingMeta;
+import dev.tether.proto.internal.RingPolicy;
+import dev.tether.proto.internal.SetPolicy;
+import dev.tether.ring.WarmUp;
+import dev.tether.statemachine.core.Limits;
+import dev.tether.statemachine.core.RingCore;
+import dev.tether.statemachine.ratis.LeaderClock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The work only a ring group's leader does, each by committing a command and each stopped the
+ * moment leadership is lost: node lease expiry, warm-up steps, drain-deadline handoff and paced
+ * rehoming, idle-session expiry, and keeping the ring's policy equal to the catalog's.
+ *
+ * <p>Leases live in the leader's memory only. When this daemon becomes leader of a term, every
+ * lease gets a full TTL; renewals count only while it leads. Lease expiry and leader duties carry
+ * the issuing term, which the state machine checks, so a deposed leader cannot act.
+ */
+public final class LeaderDuties {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaderDuties.class);
+
+  /** The result of a lease renewal. */
+  public record Renewal(boolean renewed, long ttlMs, String reason) {}
+
+  private final String ring;
+  private final GroupHandle group;
+  private final Supplier<RingPolicy> catalogPolicy;
+  private final LeaderClock clock;
+  private final Ticker ticker;
+  private final int rehomeBatch;
+  private final int expiryScan;
+  private final boolean ignoreLeadership;
+  private final DutyListener listener;
+  private final Map<String, Long> leaseDeadlines = new ConcurrentHashMap<>();
+  private final Set<String> pending = ConcurrentHashMap.newKeySet();
+  private volatile long leaderTerm = -1;
+  private long lastTickNanos;
+  private final Map<String, Double> paceBudget = new ConcurrentHashMap<>();
+  private String expiryCursor = "";
+
+  /** Told about duty outcomes, for metrics. */
+  public interface DutyListener {
+    DutyListener NONE = new DutyListener() {};
+
+    default void leaseExpired(String ring, String node) {}
+
+    default void becameLeader(String ring, long term) {}
+  }
+
+  public LeaderDuties(
+      String ring,
+      GroupHandle group,
+      Supplier<RingPolicy> catalogPolicy,
+      LeaderClock clock,
+      Ticker ticker,
+      int rehomeBatch,
+      int expiryScan,
+      boolean ignoreLeadership,
+      DutyListener listener) {
+    this.ring = ring;
+    this.group = group;
+    this.catalogPolicy = catalogPolicy;
+    this.clock = clock;
+    this.ticker = ticker;
+    this.rehomeBatch = rehomeBatch;
+    this.expiryScan = expiryScan;
+    this.ignoreLeadership = ignoreLeadership;
+    this.listener = listener;
+  }
+
+  /** Renews a node's lease if this daemon leads the ring group. */
+  public Renewal renew(String nodeId) {
+    if (!group.isLeader() && !ignoreLeadership) {
+      return new Renewal(false, 0, "not the leader of ring " + ring);
+    }
+    RingMeta meta = meta();
+    if (meta == null) {
+      return new Renewal(false, 0, "ring " + ring + " is not initialised");
+    }
+    NodeRecord node = node(nodeId);
+    if (node == null) {
+      return new Renewal(
+          false, meta.getPolicy().getLeaseTtlMs(), "node " + nodeId + " is not in ring " + ring);
+    }
+    if (!holdsLease(node.getState())) {
+      return new Renewal(
+          false, meta.getPolicy().getLeaseTtlMs(), "node " + nodeId + " is " + node.getState());
+    }
+    long ttl = meta.getPolicy().getLeaseTtlMs();
+    leaseDeadlines.put(nodeId, ticker.nanos() + ttl * 1_000_000L);
+    return new Renewal(true, ttl, "");
+  }
+
+  /** One round of duties; called by the daemon's duty thread. */
+  public void tick() {
+    long now = ticker.nanos();
+    long elapsedNanos = lastTickNanos == 0 ? 0 : now - lastTickNanos;
+    lastTickNanos = now;
+    boolean leader = group.isLeader();
+    long term = group.term();
+    if (!leader && !ignoreLeadership) {
+      if (leaderTerm != -1) {
+        LOG.info("ring {}: lost leadership of term {}; leader duties stop", ring, leaderTerm);
+      }
+      leaderTerm = -1;
+      leaseDeadlines.clear();
+      paceBudget.clear();
+      return;
+    }
+    RingMeta meta = meta();
+    if (meta == null) {
+      return;
+    }
+    if (leader && leaderTerm != term) {
+      // A new leader gives every lease a full TTL: it cannot know when others renewed.
+      leaderTerm = term;
+      long ttlNanos = meta.getPolicy().getLeaseTtlMs() * 1_000_000L;
+      leaseDeadlines.clear();
+      for (NodeRecord n : nodes()) {
+        if (holdsLease(n.getState())) {
+          leaseDeadlines.put(n.getId(), now + ttlNanos);
+        }
+      }
+      LOG.info("ring {}: leading term {}; {} leases restarted", ring, term, leaseDeadlines.size());
+      listener.becameLeader(ring, term);
+    }
+    long issuerTerm = ignoreLeadership ? term : leaderTerm;
+    reconcilePolicy(meta);
+    long wallNow = Math.max(clock.nowMs(), meta.getLastTimeMs());
+    for (NodeRecord n : nodes()) {
+      expireLease(n, now, issuerTerm);
+      advanceWarmup(n, wallNow);
+      rehome(n, wallNow, issuerTerm, elapsedNanos, meta.getPolicy());
+    }
+    expireIdleSessions(wallNow, issuerTerm);
+  }
+
+  private void expireLease(NodeRecord n, long now, long term) {
+    if (!holdsLease(n.getState())) {
+      leaseDeadlines.remove(n.getId());
+      return;
+    }
+    Long deadline = leaseDeadlines.get(n.getId());
+    if (deadline == null) {
+      // A node that joined during this term: its lease starts now.
+      leaseDeadlines.put(n.getId(), now + meta().getPolicy().getLeaseTtlMs() * 1_000_000L);
+      return;
+    }
+    if (now - deadline >= 0) {
+      submit(
+          "expire:" + n.getId(),
+          List.of(
+              Command.newBuilder()
+                  .setExpireNode(ExpireNode.newBuilder().setNodeId(n.getId()).setIssuerTerm(term))
+                  .build()),
+          () -> {
+            leaseDeadlines.remove(n.getId());
+            listener.leaseExpired(ring, n.getId());
+          });
+    }
+  }
+
+  private void advanceWarmup(NodeRecord n, long wallNow) {
+    if (n.getState() != NodeState.NODE_STATE_JOINING) {
+      return;
+    }
+    int steps = meta().getPolicy().getWarmupSteps();
+    long elapsed = wallNow - n.getJoinedAtMs();
+    long due = WarmUp.effectiveWeightMilli(n.getWeight(), elapsed, n.getWarmupMs(), steps);
+    if (due != n.getEffectiveWeightMilli() || elapsed >= n.getWarmupMs()) {
+      submit(
+          "warmup:" + n.getId(),
+          List.of(
+              Command.newBuilder()
+                  .setAdvanceWarmup(AdvanceWarmup.newBuilder().setNodeId(n.getId()))
+                  .build()),
+          () -> {});
+    }
+  }
+
+  private void rehome(NodeRecord n, long wallNow, long term, long elapsedNanos, RingPolicy policy) {
+    if (n.getSessionCount() == 0) {
+      paceBudget.remove(n.getId());
+      return;
+    }
+    int max;
+    switch (n.getState()) {
+      case NODE_STATE_DOWN -> max = rehomeBatch; // as fast as the log allows
+      case NODE_STATE_LEFT -> max = paced(n.getId(), elapsedNanos, policy.getRehomePerSecond());
+      case NODE_STATE_DRAINING -> {
+        if (wallNow < n.getDrainDeadlineMs()) {
+          return;
+        }
+        max = paced(n.getId(), elapsedNanos, policy.getRehomePerSecond());
+      }
+      default -> {
+        return;
+      }
+    }
+    if (max <= 0) {
+      return;
+    }
+    int batch = Math.min(max, Limits.REHOME_BATCH_MAX);
+    submit(
+        "rehome:" + n.getId(),
+        List.of(
+            Command.newBuilder()
+                .setRehome(
+                    Rehome.newBuilder()
+                        .setNodeId(n.getId())
+                        .setMaxSessions(batch)
+                        .setIssuerTerm(term))
+                .build()),
+        () -> {
+          if (n.getState() != NodeState.NODE_STATE_DOWN) {
+            paceBudget.merge(n.getId(), (double) -batch, Double::sum);
+          }
+        });
+  }
+
+  /** Sessions that may move now at {@code perSecond}: a budget refilled by elapsed time. */
+  private int paced(String node, long elapsedNanos, int perSecond) {
+    double budget = paceBudget.merge(node, perSecond * (elapsedNanos / 1e9), Double::sum);
+    double cap = Math.max(1, perSecond); // at most one second of budget accumulates
+    if (budget > cap) {
+      paceBudget.put(node, cap);
+      budget = cap;
+    }
+    return (int) Math.floor(budget);
+  }
+
+  private void expireIdleSessions(long wallNow, long term) {
+    if (pending.contains("expiry")) {
+      return;
+    }
+    List<String> idle = new ArrayList<>();
+    String next =
+        group
+            .stateMachine()
+            .read(
+                core ->
+                    ((RingCore) core)
+                        .inspector()
+                        .scanIdle(expiryCursor, expiryScan, wallNow, idle));
+    expiryCursor = next;
+    for (int from = 0; from < idle.size(); from += Limits.IDS_PER_COMMAND_MAX) {
+      List<String> chunk =
+          idle.subList(from, Math.min(idle.size(), from + Limits.IDS_PER_COMMAND_MAX));
+      submit(
+          "expiry",
+          List.of(
+              Command.newBuilder()
+                  .setExpireSessions(
+                      ExpireSessions.newBuilder().addAllSessionIds(chunk).setIssuerTerm(term))
+                  .build()),
+          () -> {});
+    }
+  }
+
+  private void reconcilePolicy(RingMeta meta) {
+    RingPolicy wanted = catalogPolicy.get();
+    if (wanted != null && !wanted.equals(meta.getPolicy())) {
+      submit(
+          "policy",
+          List.of(
+              Command.newBuilder().setSetPolicy(SetPolicy.newBuilder().setPolicy(wanted)).build()),
+          () -> {});
+    }
+  }
+
+  /** Sends a duty's commands as their own entry unless the same duty is still in flight. */
+  private void submit(String key, List<Command> commands, Runnable onSuccess) {
+    if (!pending.add(key)) {
+      return;
+    }
+    group
+        .committer()
+        .submitAlone(commands)
+        .whenComplete(
+            (results, error) -> {
+              pending.remove(key);
+              if (error != null) {
+                LOG.debug("ring {}: duty {} failed: {}", ring, key, error.toString());
+              } else if (results.getResults(0).getCodeValue() == 0) {
+                onSuccess.run();
+              }
+            });
+  }
+
+  private RingMeta meta() {
+    return group.stateMachine().read(core -> ((RingCore) core).meta());
+  }
+
+  private List<NodeRecord> nodes() {
+    return group.stateMachine().read(core -> ((RingCore) core).inspector().nodes());
+  }
+
+  private NodeRecord node(String id) {
+    return group.stateMachine().read(core -> ((RingCore) core).inspector().node(id));
+  }
+
+  private static boolean holdsLease(NodeState s) {
+    return s == NodeState.NODE_STATE_JOINING
+        || s == NodeState.NODE_STATE_ACTIVE
+        || s == NodeState.NODE_STATE_DRAINING;
+  }
+
+  /** Nodes whose lease this leader tracks (for status and tests). */
+  public Set<String> leasedNodes() {
+    return new HashSet<>(leaseDeadlines.keySet());
+  }
+}

@@ -1,0 +1,82 @@
+package dev.tether.bench.placement;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import net.spy.memcached.MemcachedNode;
+
+/**
+ * Stand-ins for spymemcached's large {@link MemcachedNode} interface: a {@link Proxy} whose only
+ * behaviour is an address, which is all {@code KetamaNodeLocator} reads. Nothing ever connects to
+ * these addresses.
+ */
+public final class MemcachedStubs {
+  private MemcachedStubs() {}
+
+  /** The address of node {@code i}: {@code 10.0.(i / 256).(i % 256):11211}, never looked up. */
+  public static InetSocketAddress address(int i) {
+    try {
+      byte[] ip = {10, 0, (byte) (i >>> 8), (byte) i};
+      // getByAddress builds the address from the bytes without any name lookup.
+      return new InetSocketAddress(InetAddress.getByAddress(ip), 11211);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A node stub for node index {@code index}. */
+  public static MemcachedNode stub(int index) {
+    return (MemcachedNode)
+        Proxy.newProxyInstance(
+            MemcachedNode.class.getClassLoader(),
+            new Class<?>[] {MemcachedNode.class},
+            new StubHandler(index, address(index)));
+  }
+
+  /** The node index of a stub made by {@link #stub}. */
+  public static int indexOf(MemcachedNode node) {
+    return ((StubHandler) Proxy.getInvocationHandler(node)).index;
+  }
+
+  private static final class StubHandler implements InvocationHandler {
+    private final int index;
+    private final InetSocketAddress address;
+
+    StubHandler(int index, InetSocketAddress address) {
+      this.index = index;
+      this.address = address;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) {
+      switch (method.getName()) {
+        case "getSocketAddress":
+          return address;
+        case "toString":
+          return "stub-" + address;
+        case "hashCode":
+          return index;
+        case "equals":
+          return proxy == args[0];
+        default:
+          return defaultValue(method.getReturnType());
+      }
+    }
+
+    private static Object defaultValue(Class<?> type) {
+      if (type == boolean.class) {
+        return false;
+      } else if (type == int.class) {
+        return 0;
+      } else if (type == long.class) {
+        return 0L;
+      } else if (type.isPrimitive() && type != void.class) {
+        throw new UnsupportedOperationException("stub node has no " + type + " value");
+      }
+      return null;
+    }
+  }
+}

@@ -23,5 +23,6 @@ abstract class Layout {
   abstract Layout leave(int node);
 
   /** Key-space shares and how they were obtained (reported as {@code share_method}). */
+  @SuppressWarnings("ArrayRecordComponent") // internal value, never compared or hashed
   record Shares(double[] share, String method) {}
 }

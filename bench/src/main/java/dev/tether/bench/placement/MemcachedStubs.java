@@ -64,18 +64,13 @@ public final class MemcachedStubs {
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) {
-      switch (method.getName()) {
-        case "getSocketAddress":
-          return address;
-        case "toString":
-          return "stub-" + address;
-        case "hashCode":
-          return index;
-        case "equals":
-          return proxy == args[0];
-        default:
-          return defaultValue(method.getReturnType());
-      }
+      return switch (method.getName()) {
+        case "getSocketAddress" -> address;
+        case "toString" -> "stub-" + address;
+        case "hashCode" -> index;
+        case "equals" -> proxy == args[0];
+        default -> defaultValue(method.getReturnType());
+      };
     }
 
     private static Object defaultValue(Class<?> type) {

@@ -54,7 +54,7 @@ public final class SessionIds {
   /** The {@code k}-th id of {@link #random} is the {@code k}-th call of this on the same stream. */
   static String randomUuid(SplittableRandom random) {
     long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
-    long lsb = (random.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
+    long lsb = (random.nextLong() & ~0xC000_0000_0000_0000L) | 0x8000_0000_0000_0000L;
     return new UUID(msb, lsb).toString();
   }
 

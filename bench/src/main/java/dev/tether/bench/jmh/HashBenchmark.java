@@ -1,5 +1,8 @@
 package dev.tether.bench.jmh;
 
+import com.dynatrace.hash4j.hashing.Hasher64;
+import com.dynatrace.hash4j.hashing.Hashing;
+import dev.tether.ring.RingLimits;
 import dev.tether.ring.SessionHash;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -29,8 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Threads(1)
 public class HashBenchmark {
+  private static final Hasher64 XXH3 = Hashing.xxh3_64();
+
   private final String[] ids = new String[LookupBenchmark.IDS];
   private final byte[][] encodedIds = new byte[LookupBenchmark.IDS][];
+  private final byte[] scratch = new byte[RingLimits.SESSION_ID_BYTES_MAX];
   private int cursor;
 
   /** Fills {@code ids} with the benchmark's UUID strings (seed 1, 36 characters each). */
@@ -46,6 +52,9 @@ public class HashBenchmark {
     fillIds(ids);
     for (int i = 0; i < ids.length; i++) {
       encodedIds[i] = ids[i].getBytes(StandardCharsets.UTF_8);
+      if (xxh3ViaScratch(ids[i]) != SessionHash.of(ids[i])) {
+        throw new IllegalStateException("scratch-buffer hash differs for " + ids[i]);
+      }
     }
   }
 
@@ -62,5 +71,23 @@ public class HashBenchmark {
   @Benchmark
   public long xxh3PreEncoded() {
     return SessionHash.ofBytes(encodedIds[cursor++ & (LookupBenchmark.IDS - 1)]);
+  }
+
+  /**
+   * A candidate for {@link SessionHash#of}'s ASCII path that gives the same value: copy the
+   * characters into a reused byte buffer, then hash the bytes in bulk. Measured to show the gap,
+   * not used by the ring.
+   */
+  @Benchmark
+  public long xxh3ViaScratchBuffer() {
+    return xxh3ViaScratch(ids[cursor++ & (LookupBenchmark.IDS - 1)]);
+  }
+
+  private long xxh3ViaScratch(String id) {
+    int length = id.length();
+    for (int i = 0; i < length; i++) {
+      scratch[i] = (byte) id.charAt(i);
+    }
+    return XXH3.hashBytesToLong(scratch, 0, length);
   }
 }

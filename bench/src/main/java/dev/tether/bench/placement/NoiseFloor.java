@@ -1,5 +1,6 @@
 package dev.tether.bench.placement;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -33,7 +34,7 @@ public final class NoiseFloor {
     int[] counts = new int[n];
     double sum = 0;
     for (int r = 0; r < rounds; r++) {
-      java.util.Arrays.fill(counts, 0);
+      Arrays.fill(counts, 0);
       for (int k = 0; k < sessions; k++) {
         counts[alias.draw(random)]++;
       }

@@ -3,6 +3,7 @@ package dev.tether.bench.placement;
 import dev.tether.ring.SessionHash;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ public final class SessionIds {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     try (BufferedReader reader =
-        new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), decoder))) {
+        new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
       String line;
       long lineNumber = 0;
       while (true) {

@@ -1,0 +1,89 @@
+package dev.tether.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root {@code tether} command. Subcommands are plain picocli classes listed here; they report
+ * usage errors with {@link ParameterException} (exit {@link ExitCodes#USAGE}) and other failures
+ * with {@link CliException}, and write through {@code spec.commandLine().getOut()/getErr()} so
+ * tests can capture them.
+ */
+@Command(
+    name = "tether",
+    mixinStandardHelpOptions = true,
+    versionProvider = TetherCommand.Version.class,
+    description = "Tether: Raft-backed session membership. Pins sessions to backend nodes.",
+    subcommands = {RingCommand.class, CompletionCommand.class, HelpCommand.class})
+public final class TetherCommand implements Runnable {
+  /** The version when not running from a built jar. */
+  static final String VERSION_FALLBACK = "0.1.0-SNAPSHOT";
+
+  @Spec CommandSpec spec;
+
+  /**
+   * A command line with Tether's conventions on every command: the exit-code list in {@code
+   * --help}, short usage-error messages, and exceptions mapped to {@link ExitCodes}.
+   */
+  public static CommandLine newCommandLine() {
+    CommandLine commandLine = new CommandLine(new TetherCommand());
+    applyConventions(commandLine, ExitCodes.descriptions());
+    commandLine.setParameterExceptionHandler(TetherCommand::onUsageError);
+    commandLine.setExecutionExceptionHandler(
+        (e, cmd, parseResult) -> {
+          PrintWriter err = cmd.getErr();
+          if (e instanceof CliException cli) {
+            err.println(cmd.getCommandSpec().qualifiedName() + ": " + cli.getMessage());
+            err.flush();
+            return cli.exitCode();
+          }
+          err.println(cmd.getCommandSpec().qualifiedName() + ": unexpected error: " + e);
+          e.printStackTrace(err);
+          err.flush();
+          return ExitCodes.ERROR;
+        });
+    return commandLine;
+  }
+
+  private static void applyConventions(CommandLine commandLine, Map<String, String> exitCodes) {
+    commandLine
+        .getCommandSpec()
+        .usageMessage()
+        .exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(exitCodes);
+    for (CommandLine sub : commandLine.getSubcommands().values()) {
+      applyConventions(sub, exitCodes);
+    }
+  }
+
+  private static int onUsageError(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
+    return ExitCodes.USAGE;
+  }
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "Missing required subcommand");
+  }
+
+  /** The version from the jar manifest, or {@link #VERSION_FALLBACK}. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = TetherCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"tether " + (version == null ? VERSION_FALLBACK : version)};
+    }
+  }
+}

@@ -43,6 +43,26 @@ public final class BoundedLoad {
   }
 
   /**
+   * Chooses the new owner of a pinned session whose owner left, failed or finished draining: the
+   * bounded-load choice over the probe order of {@link Mix#rehomeHash} rather than of the key
+   * itself. The key's own first probe is the slot owner, and a member that owned few slots (at 1000
+   * nodes, about 65 of 65536) would hand all its sessions to at most that many heirs; the rehome
+   * hash's first probe is a share-weighted random member instead, independently per key.
+   */
+  public static Choice chooseRehome(
+      Placement placement, long keyHash, long[] counts, int balancePermille) {
+    return choose(placement, rehomeKey(keyHash), counts, balancePermille);
+  }
+
+  /**
+   * The hash whose probe order {@link #chooseRehome} follows for a session hashing to {@code
+   * keyHash}.
+   */
+  public static long rehomeKey(long keyHash) {
+    return Mix.rehomeHash(keyHash);
+  }
+
+  /**
    * The cap of member {@code index} when {@code sessions} sessions are counted before the new one.
    */
   public static long cap(Membership m, int index, long sessions, int balancePermille) {

@@ -27,6 +27,15 @@ final class Mix {
     return mix64(keyHash + probe * GOLDEN);
   }
 
+  /**
+   * The hash whose probe order rehomes a pinned session of a removed member: probe index {@code
+   * PROBES_RANDOM_MAX + 1} of the key. Its first probe is a share-weighted random member, so a
+   * removed member's sessions spread over all survivors even when it owned few slots.
+   */
+  static long rehomeHash(long keyHash) {
+    return probeHash(keyHash, RingLimits.PROBES_RANDOM_MAX + 1);
+  }
+
   /** The fallback rank of a member for a key, used after the random probes are exhausted. */
   static long fallbackScore(long keyHash, long nodeHash) {
     return mix64(keyHash ^ nodeHash);

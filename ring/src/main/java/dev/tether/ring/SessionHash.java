@@ -16,8 +16,47 @@ public final class SessionHash {
   private static final Hasher64 XXH3 = Hashing.xxh3_64();
 
   /** Reads the characters of an all-ASCII sequence as bytes; valid only for ASCII input. */
-  private static final ByteAccess<CharSequence> ASCII =
-      (CharSequence chars, long index) -> (byte) chars.charAt((int) index);
+  private static final ByteAccess<CharSequence> ASCII = new AsciiAccess();
+
+  /**
+   * Byte access to an ASCII character sequence. The multi-byte reads assemble little-endian words
+   * straight from the characters, so XXH3 reads 8 bytes per call instead of one.
+   */
+  private static final class AsciiAccess implements ByteAccess<CharSequence> {
+    @Override
+    public byte getByte(CharSequence s, long index) {
+      return (byte) s.charAt((int) index);
+    }
+
+    @Override
+    public int getByteAsUnsignedInt(CharSequence s, long index) {
+      return s.charAt((int) index);
+    }
+
+    @Override
+    public long getByteAsUnsignedLong(CharSequence s, long index) {
+      return s.charAt((int) index);
+    }
+
+    @Override
+    public int getInt(CharSequence s, long index) {
+      int i = (int) index;
+      return s.charAt(i)
+          | (s.charAt(i + 1) << 8)
+          | (s.charAt(i + 2) << 16)
+          | (s.charAt(i + 3) << 24);
+    }
+
+    @Override
+    public long getIntAsUnsignedLong(CharSequence s, long index) {
+      return getInt(s, index) & 0xFFFFFFFFL;
+    }
+
+    @Override
+    public long getLong(CharSequence s, long index) {
+      return getIntAsUnsignedLong(s, index) | ((long) getInt(s, index + 4) << 32);
+    }
+  }
 
   private SessionHash() {}
 

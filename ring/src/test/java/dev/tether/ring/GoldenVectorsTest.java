@@ -212,6 +212,11 @@ class GoldenVectorsTest {
           BoundedLoad.choose(p, hash, counts, c.get("balance_permille").asInt());
       ObjectNode out = (ObjectNode) choice;
       out.put("owner", m.id(result.memberIndex())).put("position_in_probe_order", result.probes());
+      BoundedLoad.Choice rehome =
+          BoundedLoad.chooseRehome(p, hash, counts, c.get("balance_permille").asInt());
+      out.put("rehome_key", hex(BoundedLoad.rehomeKey(hash)))
+          .put("rehome_owner", m.id(rehome.memberIndex()));
+
       ArrayNode order = out.putArray("probe_order");
       Probes probes = new Probes(p, hash);
       while (probes.hasNext()) {

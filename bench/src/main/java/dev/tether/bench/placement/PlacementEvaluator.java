@@ -193,7 +193,10 @@ public final class PlacementEvaluator {
     long[] received = new long[sm.size()];
     for (int k = 0; k < pinned.length; k++) {
       if (pinned[k] == leaverMember) {
-        int owner = open(survivors, ids.xxh3(k), survivorCounts, survivorTotal);
+        // Pinned sessions of a removed node are rehomed along their rehome probe order.
+        int owner =
+            open(survivors, BoundedLoad.rehomeKey(ids.xxh3(k)), survivorCounts, survivorTotal);
+
         survivorCounts[owner]++;
         survivorTotal++;
         received[owner]++;

@@ -192,7 +192,7 @@ final class Simulator {
                   .build());
       for (SessionView v : page.getSessions().getSessionsList()) {
         int to =
-            BoundedLoad.choose(after, SessionHash.of(v.getSessionId()), counts, balance(ring))
+            BoundedLoad.chooseRehome(after, SessionHash.of(v.getSessionId()), counts, balance(ring))
                 .memberIndex();
         counts[to]++;
         placed++;
@@ -227,7 +227,7 @@ final class Simulator {
       if (owner.equals(moving) && !diff.after().membership().isEmpty()) {
         long[] counts = new long[diff.after().membership().size()];
         int to =
-            BoundedLoad.choose(diff.after(), SessionHash.of(id), counts, balance(ring))
+            BoundedLoad.chooseRehome(diff.after(), SessionHash.of(id), counts, balance(ring))
                 .memberIndex();
         r.addSessionMoves(
             SessionMove.newBuilder()

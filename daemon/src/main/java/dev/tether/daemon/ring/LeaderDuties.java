@@ -200,7 +200,15 @@ public final class LeaderDuties {
       paceBudget.remove(n.getId());
       return;
     }
+    boolean nowhereToGo =
+        group
+            .stateMachine()
+            .read(core -> ((RingCore) core).inspector().placement().membership().isEmpty());
+    if (nowhereToGo) {
+      return; // no node takes sessions: rehoming waits for one to join
+    }
     int max;
+
     switch (n.getState()) {
       case NODE_STATE_DOWN -> max = rehomeBatch; // as fast as the log allows
       case NODE_STATE_LEFT -> max = paced(n.getId(), elapsedNanos, policy.getRehomePerSecond());

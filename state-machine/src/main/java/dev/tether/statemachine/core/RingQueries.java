@@ -63,7 +63,9 @@ final class RingQueries {
       // The stored owner is gone: answer with the node the rehome would choose now, flagged.
       a.setPendingRehome(true);
     }
-    BoundedLoad.Choice choice = s != null ? state.choose(SessionHash.of(id)) : placementOwner(id);
+    BoundedLoad.Choice choice =
+        s != null ? state.chooseRehome(SessionHash.of(id)) : placementOwner(id);
+
     if (choice == null) {
       return a.setNoOwner(true).build();
     }

@@ -146,12 +146,21 @@ final class RingState {
     metaDirty = true;
   }
 
-  /** Chooses an owner for a new or rehomed session by bounded load; -1 when nobody can take it. */
+  /** Chooses the owner of a new session by bounded load; null when nobody can take it. */
   BoundedLoad.Choice choose(long sessionHash) {
     if (placement.membership().isEmpty()) {
       return null;
     }
     return BoundedLoad.choose(
+        placement, sessionHash, counts, meta.getPolicy().getBalancePermille());
+  }
+
+  /** Chooses the new owner of a session whose owner is gone; null when nobody can take it. */
+  BoundedLoad.Choice chooseRehome(long sessionHash) {
+    if (placement.membership().isEmpty()) {
+      return null;
+    }
+    return BoundedLoad.chooseRehome(
         placement, sessionHash, counts, meta.getPolicy().getBalancePermille());
   }
 

@@ -64,7 +64,7 @@ final class SessionCommands {
               "session " + id + " changed owner in this log entry; retry");
         }
         // Reopening a session whose owner is gone moves it now rather than at the next rehome.
-        BoundedLoad.Choice choice = requireChoice(id);
+        BoundedLoad.Choice choice = requireChoice(id, true);
         SessionRecord moved = move(id, b, owner, choice, reasonFor(owner), ctx);
         return sessionResult(id, moved, false, choice.probes() - 1);
       }
@@ -91,7 +91,7 @@ final class SessionCommands {
       probes = 0;
       reason = MigrationReason.MIGRATION_REASON_HINT;
     } else {
-      BoundedLoad.Choice choice = requireChoice(id);
+      BoundedLoad.Choice choice = requireChoice(id, false);
       owner = state.node(state.placement().membership().id(choice.memberIndex()));
       probes = choice.probes() - 1;
       checkCap(owner);
@@ -241,7 +241,7 @@ final class SessionCommands {
       if (session.getFencingToken() == ctx.index()) {
         continue; // assigned in this entry; a later rehome moves it with a new token
       }
-      BoundedLoad.Choice choice = state.choose(SessionHash.of(id));
+      BoundedLoad.Choice choice = state.chooseRehome(SessionHash.of(id));
       if (choice == null) {
         break;
       }
@@ -322,8 +322,10 @@ final class SessionCommands {
         cap);
   }
 
-  private BoundedLoad.Choice requireChoice(String id) {
-    BoundedLoad.Choice choice = state.choose(SessionHash.of(id));
+  private BoundedLoad.Choice requireChoice(String id, boolean rehome) {
+    long hash = SessionHash.of(id);
+    BoundedLoad.Choice choice = rehome ? state.chooseRehome(hash) : state.choose(hash);
+
     if (choice == null) {
       throw new Rejection(
           ErrorCode.ERROR_CODE_RING_FULL,

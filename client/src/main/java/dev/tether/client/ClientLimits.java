@@ -85,7 +85,7 @@ final class ClientLimits {
   private ClientLimits() {}
 
   /**
-   * Checks that {@code value} lies in {@code [min, max]}.
+   * Checks that {@code value} lies in {@code [min, max]}; a null bound name prints the bare value.
    *
    * @throws IllegalArgumentException naming the setting and both bounds
    */
@@ -95,44 +95,30 @@ final class ClientLimits {
       throw new IllegalArgumentException(setting + " must not be null");
     }
     if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw new IllegalArgumentException(
-          setting
-              + " is "
-              + value
-              + ", must be in ["
-              + minName
-              + "="
-              + min
-              + ", "
-              + maxName
-              + "="
-              + max
-              + "]");
+      throw outOfRange(setting, value, bound(minName, min), bound(maxName, max));
     }
     return value;
   }
 
   /**
-   * Checks that {@code value} lies in {@code [min, max]}.
+   * Checks that {@code value} lies in {@code [min, max]}; a null bound name prints the bare value.
    *
    * @throws IllegalArgumentException naming the setting and both bounds
    */
   static int checkInt(String setting, int value, int min, String minName, int max, String maxName) {
     if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          setting
-              + " is "
-              + value
-              + ", must be in ["
-              + minName
-              + "="
-              + min
-              + ", "
-              + maxName
-              + "="
-              + max
-              + "]");
+      throw outOfRange(setting, value, bound(minName, min), bound(maxName, max));
     }
     return value;
+  }
+
+  private static String bound(String name, Object value) {
+    return name == null ? String.valueOf(value) : name + "=" + value;
+  }
+
+  private static IllegalArgumentException outOfRange(
+      String setting, Object value, String min, String max) {
+    return new IllegalArgumentException(
+        setting + " is " + value + ", must be in [" + min + ", " + max + "]");
   }
 }

@@ -491,7 +491,7 @@ public final class NodeAgent implements AutoCloseable {
     public Builder weight(int units) {
       this.weight =
           ClientLimits.checkInt(
-              "weight", units, 1, "1", ClientLimits.NODE_WEIGHT_MAX, "NODE_WEIGHT_MAX");
+              "weight", units, 1, null, ClientLimits.NODE_WEIGHT_MAX, "NODE_WEIGHT_MAX");
       return this;
     }
 
@@ -532,7 +532,7 @@ public final class NodeAgent implements AutoCloseable {
     public Builder warmup(Duration warmup) {
       this.warmup =
           ClientLimits.checkDuration(
-              "warmup", warmup, Duration.ZERO, "0", ClientLimits.WARMUP_MAX, "WARMUP_MAX");
+              "warmup", warmup, Duration.ZERO, null, ClientLimits.WARMUP_MAX, "WARMUP_MAX");
       return this;
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,7 @@ public final class NodeAgent implements AutoCloseable {
   private volatile boolean fenced = true;
   private volatile NodeState state = NodeState.NODE_STATE_UNSPECIFIED;
   private volatile boolean started;
+  private final AtomicInteger keepAliveResponses = new AtomicInteger();
 
   // Touched only on the scheduler's thread.
   private boolean stopped;
@@ -144,6 +146,11 @@ public final class NodeAgent implements AutoCloseable {
   /** The node's state as the last daemon answer said; UNSPECIFIED before the first. */
   public NodeState state() {
     return state;
+  }
+
+  /** KeepAlive responses handled so far (tests wait on it before stepping time). */
+  int keepAliveResponses() {
+    return keepAliveResponses.get();
   }
 
   /**
@@ -273,6 +280,7 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   private void onResponse(int gen, KeepAliveResponse r) {
+    keepAliveResponses.incrementAndGet();
     if (gen != generation || stopped) {
       return;
     }

@@ -1,19 +1,23 @@
 package dev.tether.client;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 
 /**
- * A scheduler whose delayed tasks run only when the test advances time. Immediate tasks (stream
- * callbacks) run at once on the caller's thread; one lock serialises everything, as the agent's
- * single thread would.
+ * A scheduler whose delayed tasks run only when the test advances time, on the test's thread. One
+ * lock serialises everything, as the agent's single thread would: a task submitted from another
+ * thread runs at once under the lock; a task submitted while a task runs (a stream callback that
+ * arrives synchronously) runs right after it, never nested inside it.
  */
 final class FakeScheduler implements Scheduler {
   private final FakeTicker ticker;
   private final PriorityQueue<Task> tasks =
       new PriorityQueue<>(
           (a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.seq, b.seq));
+  private final ArrayDeque<Runnable> immediate = new ArrayDeque<>();
   private long seq;
+  private boolean running;
   private boolean shutdown;
 
   FakeScheduler(FakeTicker ticker) {
@@ -35,8 +39,12 @@ final class FakeScheduler implements Scheduler {
 
   @Override
   public synchronized void execute(Runnable task) {
-    if (!shutdown) {
-      task.run();
+    if (shutdown) {
+      return;
+    }
+    immediate.add(task);
+    if (!running) {
+      run(() -> {});
     }
   }
 
@@ -55,6 +63,7 @@ final class FakeScheduler implements Scheduler {
   public synchronized void shutdown() {
     shutdown = true;
     tasks.clear();
+    immediate.clear();
   }
 
   /** Advances time by {@code d}, running every task that falls due, in order, at its due time. */
@@ -68,7 +77,7 @@ final class FakeScheduler implements Scheduler {
       tasks.poll();
       if (!next.cancelled) {
         ticker.moveTo(next.due);
-        next.run.run();
+        run(next.run);
       }
     }
     ticker.moveTo(target);
@@ -77,5 +86,19 @@ final class FakeScheduler implements Scheduler {
   /** Runs the tasks due now. */
   void runDue() {
     advance(Duration.ZERO);
+  }
+
+  /** Holds the lock. Runs {@code task}, then every task it submitted, in order. */
+  private void run(Runnable task) {
+    running = true;
+    try {
+      task.run();
+      Runnable more;
+      while (!shutdown && (more = immediate.poll()) != null) {
+        more.run();
+      }
+    } finally {
+      running = false;
+    }
   }
 }

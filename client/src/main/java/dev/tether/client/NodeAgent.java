@@ -84,9 +84,9 @@ public final class NodeAgent implements AutoCloseable {
   // Touched only on the scheduler's thread.
   private boolean stopped;
   private boolean left;
-  private boolean joinedOnce;
   private boolean rejoining;
   private boolean drainNotified;
+  private boolean fenceNotified;
   private boolean warnedMargin;
   private int generation;
   private ClientCall<KeepAliveRequest, KeepAliveResponse> call;
@@ -230,10 +230,8 @@ public final class NodeAgent implements AutoCloseable {
     state = response.getNode().getState();
     lease.confirmed(sentAt);
     log.info("node {} joined ring {} as {}", nodeId, ring, state);
-    boolean rejoin = joinedOnce;
-    joinedOnce = true;
     if (lease.covers(ticker.read())) {
-      unfence(rejoin);
+      unfence();
     }
     scheduleFenceCheck();
     openStream();
@@ -313,7 +311,7 @@ public final class NodeAgent implements AutoCloseable {
       streamFailures = 0;
       lease.confirmed(sentAt);
       if (fenced && lease.covers(ticker.read())) {
-        unfence(true);
+        unfence();
       }
     }
     scheduleFenceCheck();
@@ -383,7 +381,8 @@ public final class NodeAgent implements AutoCloseable {
     long sentAt = ticker.read();
     try {
       joined(sentAt, client.join(joinRequest));
-    } catch (TetherException e) {
+    } catch (RuntimeException e) {
+      // Any failure (not only a TetherException) must lead to another try, or the node stays out.
       joinFailures++;
       log.warn("node {}: rejoining ring {} failed: {}", nodeId, ring, e.getMessage());
       retryTimer = scheduler.schedule(this::tryJoin, client.backoff().delayNanos(joinFailures));
@@ -409,16 +408,19 @@ public final class NodeAgent implements AutoCloseable {
       return;
     }
     fenced = true;
+    fenceNotified = true;
     log.warn("node {} fenced: {}; the application must stop serving its sessions", nodeId, reason);
     callback(onFence, "onFence");
   }
 
-  private void unfence(boolean notify) {
+  /** Lifts the fence; onUnfence is called only after an onFence, so the two alternate. */
+  private void unfence() {
     if (!fenced) {
       return;
     }
     fenced = false;
-    if (notify) {
+    if (fenceNotified) {
+      fenceNotified = false;
       log.info("node {} unfenced: the lease is renewed", nodeId);
       callback(onUnfence, "onUnfence");
     }

@@ -6,17 +6,11 @@ import dev.tether.api.v1.RingUpdate;
 import dev.tether.api.v1.WatchRingRequest;
 import dev.tether.ring.Placement;
 import dev.tether.ring.SessionHash;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.Status;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -40,23 +34,23 @@ public final class RingWatcher implements AutoCloseable {
 
   private final String ring;
   private final TetherClient client;
+  private final Resubscriber<WatchRingRequest, RingUpdate> stream;
   private final CopyOnWriteArrayList<LongConsumer> listeners = new CopyOnWriteArrayList<>();
-  private final Object lock = new Object();
   private volatile RingView view;
-  private volatile boolean connected;
 
-  // Guarded by lock.
-  private int generation;
+  /** Guarded by the stream's lock: a full update arrived on the current stream. */
   private boolean sawFull;
-  private ClientCall<WatchRingRequest, RingUpdate> call;
-  private String address;
-  private int failures;
-  private Future<?> resubscribe;
-  private boolean closed;
 
   RingWatcher(String ring, TetherClient client) {
     this.ring = ring;
     this.client = client;
+    this.stream =
+        new Resubscriber<>(
+            client,
+            ring,
+            OwnerServiceGrpc.getWatchRingMethod(),
+            WatchRingRequest.newBuilder().setRing(ring).build(),
+            "ring " + ring);
   }
 
   /** The ring watched. */
@@ -77,23 +71,23 @@ public final class RingWatcher implements AutoCloseable {
 
   /** True while the stream is up and has delivered at least one update. */
   public boolean isConnected() {
-    return connected;
+    return stream.isConnected();
   }
 
   /**
    * Waits until the watcher {@link #isReady() is ready}.
    *
-   * @return false if {@code timeout} passed first
+   * @return false if {@code timeout} passed first, or the watcher was closed
    */
   public boolean awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      while (view == null && !closed) {
+    synchronized (stream.lock) {
+      while (view == null && !stream.isClosed()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
         }
-        TimeUnit.NANOSECONDS.timedWait(lock, left);
+        TimeUnit.NANOSECONDS.timedWait(stream.lock, left);
       }
       return view != null;
     }
@@ -125,174 +119,64 @@ public final class RingWatcher implements AutoCloseable {
 
   /**
    * Calls {@code onEpoch} with the new epoch after each applied update, on the stream's thread, in
-   * order. A listener that throws is logged and kept.
+   * order; it should return quickly. A listener that throws is logged and kept.
    */
   public void addListener(LongConsumer onEpoch) {
     listeners.add(TetherClient.notNull("onEpoch", onEpoch));
   }
 
-  /** Stops watching. The view stays readable. */
+  /** Stops watching. The last view stays readable. */
   @Override
   public void close() {
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      connected = false;
-      cancelCall("watcher closed");
-      if (resubscribe != null) {
-        resubscribe.cancel(false);
-      }
-      lock.notifyAll();
-    }
+    stream.close();
     client.unregister(this);
   }
 
   void start() {
-    synchronized (lock) {
-      subscribe();
-    }
+    stream.start(new Handler());
   }
 
-  /** Holds lock. */
-  private void subscribe() {
-    if (closed) {
-      return;
+  /** Runs under the stream's lock. */
+  private final class Handler implements Resubscriber.Handler<RingUpdate> {
+    @Override
+    public void onSubscribe() {
+      sawFull = false;
     }
-    int gen = ++generation;
-    sawFull = false;
-    address = client.endpoints().pick(false, ring);
-    try {
-      call =
-          client
-              .endpoints()
-              .channel(address)
-              .newCall(
-                  OwnerServiceGrpc.getWatchRingMethod(),
-                  CallOptions.DEFAULT.withOption(Endpoints.GROUP, ring));
-      ClientCalls.asyncServerStreamingCall(
-          call, WatchRingRequest.newBuilder().setRing(ring).build(), new Observer(gen));
-    } catch (RuntimeException e) {
-      log.warn("ring {}: cannot subscribe at {}: {}", ring, address, e.toString());
-      call = null;
-      scheduleResubscribe();
-    }
-  }
 
-  /** Holds lock. Cancels the current stream; its late callbacks are ignored. */
-  private void cancelCall(String why) {
-    generation++;
-    if (call != null) {
-      call.cancel(why, null);
-      call = null;
-    }
-  }
-
-  /** Holds lock. */
-  private void scheduleResubscribe() {
-    if (closed) {
-      return;
-    }
-    failures++;
-    long delay = client.backoff().delayNanos(failures);
-    try {
-      resubscribe =
-          client
-              .watchScheduler()
-              .schedule(
-                  () -> {
-                    synchronized (lock) {
-                      subscribe();
-                    }
-                  },
-                  delay,
-                  TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      // The client is closing.
-    }
-  }
-
-  private void onUpdate(int gen, RingUpdate update) {
-    long epoch;
-    synchronized (lock) {
-      if (gen != generation || closed) {
-        return;
-      }
-      connected = true;
+    @Override
+    public void onMessage(RingUpdate update) {
       try {
         if (!update.getFull() && (!sawFull || view == null)) {
           throw new IllegalArgumentException("incremental update before a full one");
         }
         view = update.getFull() ? RingView.full(update) : view.next(update);
       } catch (IllegalArgumentException e) {
-        log.warn(
-            "ring {}: dropping the local placement, update at epoch {} from {} is inconsistent: {}",
-            ring,
-            update.getEpoch(),
-            address,
-            e.getMessage());
+        // Never answer from a table that does not match the daemon's: drop it, and resubscribe.
         view = null;
-        connected = false;
-        cancelCall("inconsistent update");
-        client.endpoints().failed(address, ring);
-        scheduleResubscribe();
-        return;
+        throw new IllegalArgumentException(
+            "update at epoch " + update.getEpoch() + " is inconsistent: " + e.getMessage(), e);
       }
       if (update.getFull()) {
         sawFull = true;
-        failures = 0;
+        stream.healthy();
       }
-      epoch = view.epoch();
-      lock.notifyAll();
-    }
-    for (LongConsumer listener : listeners) {
-      try {
-        listener.accept(epoch);
-      } catch (RuntimeException e) {
-        log.warn("ring {}: listener failed at epoch {}", ring, epoch, e);
+      stream.lock.notifyAll();
+      long epoch = view.epoch();
+      for (LongConsumer listener : listeners) {
+        try {
+          listener.accept(epoch);
+        } catch (RuntimeException e) {
+          log.warn("ring {}: listener failed at epoch {}", ring, epoch, e);
+        }
       }
     }
-  }
 
-  private void onEnd(int gen, Status status) {
-    synchronized (lock) {
-      if (gen != generation || closed) {
-        return;
-      }
-      generation++;
-      call = null;
-      connected = false;
-      log.info("ring {}: watch stream from {} ended: {}", ring, address, status);
+    @Override
+    public void onEnd(Status status) {
       if (status.getCode() == Status.Code.NOT_FOUND) {
         // The ring is gone: its placement means nothing any more.
         view = null;
       }
-      client.endpoints().failed(address, ring);
-      scheduleResubscribe();
-    }
-  }
-
-  private final class Observer implements StreamObserver<RingUpdate> {
-    private final int gen;
-
-    Observer(int gen) {
-      this.gen = gen;
-    }
-
-    @Override
-    public void onNext(RingUpdate update) {
-      onUpdate(gen, update);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      onEnd(gen, Status.fromThrowable(t));
-    }
-
-    @Override
-    public void onCompleted() {
-      onEnd(gen, Status.OK.withDescription("completed by the daemon"));
     }
   }
 }

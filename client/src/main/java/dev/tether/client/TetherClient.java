@@ -266,7 +266,11 @@ public final class TetherClient implements AutoCloseable {
 
   /** Drains a node with the ring's default drain deadline. */
   public DrainResponse drain(String ring, String nodeId) {
-    return drain(DrainRequest.newBuilder().setRing(ring).setNodeId(nodeId).build());
+    return drain(
+        DrainRequest.newBuilder()
+            .setRing(notNull("ring", ring))
+            .setNodeId(notNull("nodeId", nodeId))
+            .build());
   }
 
   /** Drains a node: no new sessions; its sessions move after {@code deadline}. */

@@ -35,6 +35,7 @@ import dev.tether.api.v1.PutStateRequest;
 import dev.tether.api.v1.RemoveDaemonRequest;
 import dev.tether.api.v1.Ring;
 import dev.tether.api.v1.Session;
+import dev.tether.api.v1.SessionEvent;
 import dev.tether.api.v1.SessionServiceGrpc;
 import dev.tether.api.v1.SetWeightRequest;
 import dev.tether.api.v1.SetWeightResponse;
@@ -61,6 +62,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -255,6 +257,21 @@ public final class TetherClient implements AutoCloseable {
   /** One page of sessions; pass the response's {@code next_page_token} to get the next. */
   public ListSessionsResponse listSessionsPage(ListSessionsRequest request) {
     return caller.read(SessionServiceGrpc.getListSessionsMethod(), request.getRing(), request);
+  }
+
+  /**
+   * Subscribes to the sessions of {@code owner} in {@code ring}: those it has now, then every one
+   * that arrives, leaves, closes or expires. {@code listener} runs on the stream's thread, in
+   * order, and should return quickly. The watcher resubscribes after failures; close it (or this
+   * client) when done.
+   */
+  public SessionWatcher watchSessions(String ring, String owner, Consumer<SessionEvent> listener) {
+    SessionWatcher watcher =
+        new SessionWatcher(
+            this, notNull("ring", ring), notNull("owner", owner), notNull("listener", listener));
+    register(watcher);
+    watcher.start();
+    return watcher;
   }
 
   // ---- MembershipService ----

@@ -12,9 +12,17 @@ final class ExecutorScheduler implements Scheduler {
   private static final Logger log = LoggerFactory.getLogger(ExecutorScheduler.class);
 
   private final ScheduledThreadPoolExecutor executor;
+  private volatile Thread thread;
 
   ExecutorScheduler(String threadName) {
-    executor = new ScheduledThreadPoolExecutor(1, TetherClient.daemonThreads(threadName));
+    executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread t = TetherClient.daemonThreads(threadName).newThread(runnable);
+              thread = t;
+              return t;
+            });
     executor.setRemoveOnCancelPolicy(true);
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
@@ -39,8 +47,17 @@ final class ExecutorScheduler implements Scheduler {
   }
 
   @Override
+  public boolean inScheduler() {
+    return Thread.currentThread() == thread;
+  }
+
+  @Override
   public void shutdown() {
     executor.shutdown();
+    if (inScheduler()) {
+      // Called from a task (an application callback): waiting for ourselves would never end.
+      return;
+    }
     try {
       if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
         executor.shutdownNow();

@@ -162,8 +162,7 @@ public final class NodeAgent implements AutoCloseable {
       scheduler.shutdown();
       return;
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    scheduler.execute(
+    Runnable stop =
         () -> {
           stopped = true;
           fenced = true;
@@ -172,9 +171,19 @@ public final class NodeAgent implements AutoCloseable {
             requests.onCompleted();
           }
           closeStream("agent stopped");
-          done.complete(null);
-        });
-    await(done);
+        };
+    if (scheduler.inScheduler()) {
+      // Called from a callback on the agent's own thread.
+      stop.run();
+    } else {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      scheduler.execute(
+          () -> {
+            stop.run();
+            done.complete(null);
+          });
+      await(done);
+    }
     scheduler.shutdown();
     client.unregister(this);
   }

@@ -12,7 +12,12 @@ interface Scheduler {
   /** Runs {@code task} after {@code delayNanos} (0 or less: as soon as possible, not inline). */
   Cancellable schedule(Runnable task, long delayNanos);
 
-  /** Stops running tasks; pending ones are dropped. */
+  /** True when the caller is running on this scheduler's thread (inside one of its tasks). */
+  boolean inScheduler();
+
+  /**
+   * Stops running tasks; pending ones are dropped. Waits for a running task unless called from it.
+   */
   void shutdown();
 
   /** A scheduled task that can be cancelled. */

@@ -60,6 +60,11 @@ final class FakeScheduler implements Scheduler {
   }
 
   @Override
+  public synchronized boolean inScheduler() {
+    return running;
+  }
+
+  @Override
   public synchronized void shutdown() {
     shutdown = true;
     tasks.clear();

@@ -272,4 +272,38 @@ class NodeAgentTest {
     assertThat(agent.isFenced()).isTrue();
     agent = null;
   }
+
+  @Test
+  void stopFromACallbackOnTheAgentsOwnThreadReturnsAtOnce() throws Exception {
+    // Proves, on the real agent thread and clock, that an application may stop the agent from
+    // inside onFence without the agent waiting for itself.
+    fake.answer = KeepAliveResponse.newBuilder().setState(NodeState.NODE_STATE_DOWN).build();
+    java.util.concurrent.CompletableFuture<Long> stopped =
+        new java.util.concurrent.CompletableFuture<>();
+    client =
+        TetherClient.builder()
+            .endpoints(List.of(daemon.address()))
+            .channelFactory(FakeDaemon::inProcessChannels)
+            .build();
+    NodeAgent[] self = new NodeAgent[1];
+    self[0] =
+        client
+            .nodeAgent("chat", "node-8", "10.1.0.8:8080")
+            .onFence(
+                () -> {
+                  long start = System.nanoTime();
+                  while (self[0] == null) {
+                    Thread.onSpinWait();
+                  }
+                  self[0].stop();
+                  stopped.complete(System.nanoTime() - start);
+                })
+            .start();
+
+    long tookNanos = stopped.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(Duration.ofNanos(tookNanos)).isLessThan(Duration.ofSeconds(2));
+    assertThat(self[0].isFenced()).isTrue();
+    assertThat(fake.joins.get()).isEqualTo(1);
+  }
 }

@@ -129,7 +129,6 @@ class RegionTest {
   @Order(1)
   void sessionsOpenAndEveryDaemonAgreesAuthoritatively() {
     var opened =
-
         rpc.sessions(3)
             .open(OpenRequest.newBuilder().setRing("default").setSessionId("s-1").build());
     assertThat(opened.getCreated()).isTrue();

@@ -9,9 +9,15 @@ import org.junit.jupiter.api.extension.TestWatcher;
 final class ThreadDumpOnFailure implements TestWatcher {
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
-    StringBuilder dump = new StringBuilder("THREAD DUMP after " + context.getDisplayName() + " failed: " + cause + "\n");
+    StringBuilder dump =
+        new StringBuilder(
+            "THREAD DUMP after " + context.getDisplayName() + " failed: " + cause + "\n");
     for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
-      dump.append('"').append(t.getKey().getName()).append("\" ").append(t.getKey().getState()).append('\n');
+      dump.append('"')
+          .append(t.getKey().getName())
+          .append("\" ")
+          .append(t.getKey().getState())
+          .append('\n');
       for (StackTraceElement f : t.getValue()) {
         dump.append("    at ").append(f).append('\n');
       }

@@ -48,6 +48,7 @@ public final class ApiServer implements AutoCloseable {
             .maxInboundMessageSize(region.config().api().maxInboundBytes())
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
+            .intercept(new LeaderHeader())
             .addService(new OwnerServiceImpl(api, ringWatchers))
             .addService(
                 new MembershipServiceImpl(

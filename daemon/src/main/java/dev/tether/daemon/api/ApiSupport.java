@@ -98,6 +98,7 @@ final class ApiSupport {
   CompletableFuture<Result> write(GroupHandle group, Command command, String label) {
     long start = System.nanoTime();
     long budget = budgetMs();
+    var leaderHeader = LeaderHeader.holder();
     return group
         .committer()
         .submit(command)
@@ -110,6 +111,12 @@ final class ApiSupport {
               }
               if (r.getCode() != ErrorCode.ERROR_CODE_OK) {
                 throw new CompletionException(ApiError.of(r.getCode(), r.getMessage()));
+              }
+              if (leaderHeader != null) {
+                group
+                    .leader()
+                    .flatMap(id -> region.directory().get(id))
+                    .ifPresent(d -> leaderHeader.set(d.getId() + "=" + d.getApiAddress()));
               }
               return r;
             });

@@ -51,9 +51,15 @@ public final class ReadBatcher {
     return f;
   }
 
-  /** Any query, confirmed with ReadIndex, not combined. */
+  /**
+   * Any query, confirmed with ReadIndex, not combined. Unordered: a read never waits behind another
+   * request of this client (the ordered stream would hold it behind a slow write).
+   */
   public CompletableFuture<QueryResult> query(Query q) {
-    return client.async().sendReadOnly(Codec.message(q), self).thenApply(ReadBatcher::resultOf);
+    return client
+        .async()
+        .sendReadOnlyUnordered(Codec.message(q), self)
+        .thenApply(ReadBatcher::resultOf);
   }
 
   private void pump() {

@@ -105,8 +105,19 @@ public final class TetherStateMachine extends BaseStateMachine {
     store = RocksDbStore.open(db);
     core = coreFactory.apply(store);
     core.checkSummary();
-    setLastAppliedTermIndex(TermIndex.valueOf(store.appliedTerm(), store.appliedIndex()));
+    TermIndex applied = TermIndex.valueOf(store.appliedTerm(), store.appliedIndex());
+    setLastAppliedTermIndex(applied);
     storage.reload();
+    SnapshotInfo latest = storage.getLatestSnapshot();
+    if (applied.getIndex() > 0 && (latest == null || latest.getIndex() < applied.getIndex())) {
+      // Ratis resumes applying after its latest snapshot, not after our applied index (ServerState
+      // hands the snapshot index to the StateMachineUpdater). A store ahead of its newest
+      // checkpoint, which is what a crash leaves, would get those entries again: BaseStateMachine
+      // refuses the lower index and the division stops for good. Checkpointing the store as it
+      // is makes the two indexes one.
+      writeCheckpoint(applied);
+      storage.cleanupOldSnapshots(null);
+    }
   }
 
   private static long appliedIndexOf(Path db) throws IOException {
@@ -184,6 +195,12 @@ public final class TetherStateMachine extends BaseStateMachine {
     RingCore.Applied applied;
     lock.writeLock().lock();
     try {
+      if (entry.getIndex() <= store.appliedIndex()) {
+        // Applying an entry twice diverges silently; open() rules it out, this says if it broke.
+        throw new InvariantViolationException(
+            "entry " + entry.getIndex() + " is already in the store at " + store.appliedIndex(),
+            null);
+      }
       applied = core.apply(batch, entry.getIndex(), entry.getTerm());
       store.commit(entry.getIndex(), entry.getTerm());
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
@@ -262,23 +279,28 @@ public final class TetherStateMachine extends BaseStateMachine {
         // Configuration entries advanced the applied index without a store write.
         store.commit(last.getIndex(), last.getTerm());
       }
-      Path tmp = storage.tmpDirFor(last);
-      if (Files.exists(tmp)) {
-        FileUtils.deleteFully(tmp);
-      }
-      store.checkpoint(tmp);
-      Path done = storage.dirFor(last);
-      if (!Files.exists(done)) {
-        Files.move(tmp, done);
-      } else {
-        FileUtils.deleteFully(tmp);
-      }
-      storage.completed(last);
+      writeCheckpoint(last);
     } finally {
       lock.writeLock().unlock();
     }
     LOG.info("{}: snapshot at {}", getGroupId(), last);
     return last.getIndex();
+  }
+
+  /** Checkpoints the store, whose applied index is {@code at}, as the snapshot of {@code at}. */
+  private void writeCheckpoint(TermIndex at) throws IOException {
+    Path tmp = storage.tmpDirFor(at);
+    if (Files.exists(tmp)) {
+      FileUtils.deleteFully(tmp);
+    }
+    store.checkpoint(tmp);
+    Path done = storage.dirFor(at);
+    if (!Files.exists(done)) {
+      Files.move(tmp, done);
+    } else {
+      FileUtils.deleteFully(tmp);
+    }
+    storage.completed(at);
   }
 
   @Override

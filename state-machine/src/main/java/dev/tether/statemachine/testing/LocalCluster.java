@@ -58,7 +58,7 @@ import org.apache.ratis.util.TimeDuration;
  */
 public final class LocalCluster implements AutoCloseable {
   /** Settings for tests: fast elections, frequent snapshots, small segments so purging shows. */
-  public static final RatisSettings TEST_SETTINGS = new RatisSettings(300, 2_000, 256, 256L << 10);
+  public static final RatisSettings TEST_SETTINGS = new RatisSettings(300, 2_000, 64, 64L << 10);
 
   /** Most servers a cluster starts (a region runs 3 or 5 daemons; headroom for adds). */
   public static final int SERVERS_MAX = 9;

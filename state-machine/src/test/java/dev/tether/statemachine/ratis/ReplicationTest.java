@@ -3,6 +3,8 @@ package dev.tether.statemachine.ratis;
 import static dev.tether.statemachine.ratis.Commands.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.proto.internal.Command;
+import dev.tether.proto.internal.CommandBatch;
 import dev.tether.proto.internal.ErrorCode;
 import dev.tether.proto.internal.OwnerAnswer;
 import dev.tether.proto.internal.QueryResult;
@@ -11,10 +13,14 @@ import dev.tether.statemachine.testing.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,9 +53,10 @@ class ReplicationTest {
     for (int n = 0; n < nodes; n++) {
       setup.add(committer.submit(Commands.join(n)));
     }
-    for (CompletableFuture<Result> f : setup) {
-      assertThat(get(f).getCode()).isEqualTo(ErrorCode.ERROR_CODE_OK);
-    }
+    List<Result> results = setup.stream().map(Commands::get).toList();
+    assertThat(results)
+        .as("setup of %s", gid)
+        .allMatch(r -> r.getCode() == ErrorCode.ERROR_CODE_OK);
     return gid;
   }
 
@@ -94,5 +101,66 @@ class ReplicationTest {
         assertThat(stale.getAppliedIndex()).isEqualTo(applied);
       }
     }
+  }
+
+  /**
+   * Group commit: many concurrent commands travel in fewer entries; each gets its own result; a
+   * session's commands apply in the order they were submitted and never share an entry.
+   */
+  @Test
+  void groupCommitCoalescesButKeepsEachSessionInOrder() throws IOException {
+    RaftGroupId gid = cluster.createGroup(RaftGroupId.randomId());
+    GroupCommitter committer = cluster.committer(gid, 64, 8);
+    newRing(committer, gid, 4);
+    long[] before = committer.counters();
+    int sessions = 1_000;
+    List<CompletableFuture<Result>> first = new ArrayList<>();
+    List<CompletableFuture<Result>> closes = new ArrayList<>();
+    List<CompletableFuture<Result>> again = new ArrayList<>();
+    for (int s = 0; s < sessions; s++) {
+      first.add(committer.submit(Commands.open("g-" + s)));
+      closes.add(committer.submit(Commands.close("g-" + s)));
+      again.add(committer.submit(Commands.open("g-" + s)));
+    }
+    for (int s = 0; s < sessions; s++) {
+      Result opened = get(first.get(s));
+      Result closed = get(closes.get(s));
+      Result reopened = get(again.get(s));
+      String id = "g-" + s;
+      assertThat(List.of(opened, closed, reopened))
+          .as("open, close, open of %s", id)
+          .allMatch(r -> r.getCode() == ErrorCode.ERROR_CODE_OK)
+          .allMatch(r -> r.getSession().getSessionId().equals(id));
+      assertThat(opened.getSession().getCreated()).isTrue();
+      assertThat(reopened.getSession().getCreated()).isTrue();
+      // The token is the index of the entry that assigned the owner: a later entry each time.
+      assertThat(reopened.getSession().getSession().getFencingToken())
+          .isGreaterThan(opened.getSession().getSession().getFencingToken());
+    }
+    long[] after = committer.counters();
+    long entries = after[0] - before[0];
+    long commands = after[1] - before[1];
+    assertThat(commands).isEqualTo(3L * sessions);
+    assertThat(entries).isLessThan(commands / 4);
+
+    int leader = cluster.awaitLeader(gid);
+    RaftLog log = cluster.division(leader, gid).getRaftLog();
+    int batches = 0;
+    for (long i = log.getStartIndex(); i <= log.getLastCommittedIndex(); i++) {
+      LogEntryProto e = log.get(i);
+      if (e == null || !e.hasStateMachineLogEntry()) {
+        continue;
+      }
+      CommandBatch batch =
+          Codec.parse(e.getStateMachineLogEntry().getLogData(), CommandBatch.parser());
+      Set<String> keys = new HashSet<>();
+      for (Command c : batch.getCommandsList()) {
+        for (String k : GroupCommitter.keysOf(c)) {
+          assertThat(keys.add(k)).as("entry %d names %s twice", i, k).isTrue();
+        }
+      }
+      batches++;
+    }
+    assertThat(batches).isPositive();
   }
 }

@@ -5,6 +5,7 @@ import dev.tether.proto.internal.CommandBatch;
 import dev.tether.proto.internal.Query;
 import dev.tether.proto.internal.QueryResult;
 import dev.tether.statemachine.core.GroupCore;
+import dev.tether.statemachine.core.Limits;
 import dev.tether.statemachine.core.RingCore;
 import dev.tether.statemachine.store.RocksDbStore;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -165,10 +167,26 @@ public final class TetherStateMachine extends BaseStateMachine {
     return storage.getLatestSnapshot();
   }
 
-  /** Leader only: stamps the entry with the leader's clock, never going back. */
+  /**
+   * Leader only: stamps the entry with the leader's clock, never going back. A request that is too
+   * large or not a {@link CommandBatch} is refused here and never reaches the log.
+   */
   @Override
-  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
-    CommandBatch batch = Codec.parse(request.getMessage(), CommandBatch.parser());
+  public TransactionContext startTransaction(RaftClientRequest request) {
+    int bytes = request.getMessage().getContent().size();
+    if (bytes > Limits.BATCH_BYTES_MAX) {
+      return refuse(
+          request,
+          new IllegalArgumentException(
+              "entry is " + bytes + " bytes, limit BATCH_BYTES_MAX is " + Limits.BATCH_BYTES_MAX));
+    }
+    CommandBatch batch;
+    try {
+      batch = Codec.parse(request.getMessage(), CommandBatch.parser());
+    } catch (InvalidProtocolBufferException e) {
+      return refuse(
+          request, new IllegalArgumentException("not a CommandBatch: " + e.getMessage(), e));
+    }
     long stamp;
     synchronized (this) {
       stamp = Math.max(clock.nowMs(), lastStampMs);
@@ -180,6 +198,18 @@ public final class TetherStateMachine extends BaseStateMachine {
         .setClientRequest(request)
         .setLogData(Codec.bytes(stamped))
         .build();
+  }
+
+  /**
+   * Refuses a request through its context: Ratis answers with a StateMachineException, which no
+   * client retries. Thrown instead, the IOException left a retry-cache entry that never completes
+   * and the client retried until its policy gave up (forever under Ratis's default policy).
+   */
+  private TransactionContext refuse(RaftClientRequest request, Exception why) {
+    TransactionContext trx =
+        TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).build();
+    trx.setException(why);
+    return trx;
   }
 
   @Override
@@ -223,8 +253,12 @@ public final class TetherStateMachine extends BaseStateMachine {
     try {
       return CompletableFuture.completedFuture(
           Codec.message(queryLocal(Codec.parse(request, Query.parser()))));
-    } catch (InvalidProtocolBufferException e) {
-      return CompletableFuture.failedFuture(e);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      // Ratis replies with a StateMachineException, which clients do not retry; any other
+      // exception reached the client as a retriable error, and it retried a bad query until its
+      // policy gave up (forever under Ratis's default policy).
+      return CompletableFuture.failedFuture(
+          new StateMachineException("query failed: " + e.getMessage(), e));
     }
   }
 

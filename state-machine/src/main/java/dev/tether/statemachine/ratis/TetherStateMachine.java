@@ -265,37 +265,62 @@ public final class TetherStateMachine extends BaseStateMachine {
   /**
    * Answers a query from this replica's applied state, without any coordination: the STALE read
    * path, and the last step of a linearizable read once Ratis has confirmed the read index.
+   *
+   * @throws UnavailableException while a snapshot is being installed, or after close
    */
   public QueryResult queryLocal(Query query) {
     lock.readLock().lock();
     try {
+      requireOpen();
       return core.query(query, getLastAppliedTermIndex().getIndex());
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** Runs {@code reader} against the core under the read lock (leader duties, status). */
+  /**
+   * Runs {@code reader} against the core under the read lock (leader duties, status).
+   *
+   * @throws UnavailableException while a snapshot is being installed, or after close
+   */
   public <T> T read(Function<GroupCore, T> reader) {
     lock.readLock().lock();
     try {
+      requireOpen();
       return reader.apply(core);
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** The digest of the applied state (for convergence checks). */
+  /**
+   * The digest of the applied state (for convergence checks).
+   *
+   * @throws UnavailableException while a snapshot is being installed, or after close
+   */
   public long digest() {
     lock.readLock().lock();
     try {
+      requireOpen();
       return store.digest();
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** The live store, for metrics (disk size). */
+  /**
+   * Reads touch the store only while it is open. {@code pause()} closes it for a snapshot install,
+   * and a read of a closed RocksDB is a native null dereference: a stale read that raced an install
+   * killed the whole JVM with SIGSEGV (CatchUpTest). The caller holds the read lock.
+   */
+  private void requireOpen() {
+    if (store == null) {
+      throw new UnavailableException(
+          getGroupId() + " has no open store (" + getLifeCycleState() + "); try again later");
+    }
+  }
+
+  /** The live store, for metrics (disk size); {@code null} while paused or after close. */
   public RocksDbStore store() {
     return store;
   }
@@ -383,6 +408,15 @@ public final class TetherStateMachine extends BaseStateMachine {
       lock.writeLock().unlock();
     }
     super.close();
+  }
+
+  /** The applied state cannot be read now: a snapshot is being installed, or the group closed. */
+  public static final class UnavailableException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    UnavailableException(String message) {
+      super(message);
+    }
   }
 
   /** A log entry that cannot be applied: the replica must stop rather than diverge. */

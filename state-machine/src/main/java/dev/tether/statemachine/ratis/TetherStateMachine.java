@@ -22,10 +22,12 @@ import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
@@ -54,6 +56,7 @@ public final class TetherStateMachine extends BaseStateMachine {
   private final ApplyListener listener;
   private final CheckpointStorage storage = new CheckpointStorage();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private volatile SnapshotRetentionPolicy retention;
   private volatile RocksDbStore store;
   private volatile GroupCore core;
   private long lastStampMs;
@@ -80,6 +83,14 @@ public final class TetherStateMachine extends BaseStateMachine {
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
       throws IOException {
     super.initialize(server, groupId, raftStorage);
+    int retained = RaftServerConfigKeys.Snapshot.retentionFileNum(server.getProperties());
+    retention =
+        new SnapshotRetentionPolicy() {
+          @Override
+          public int getNumSnapshotsRetained() {
+            return retained;
+          }
+        };
     storage.init(raftStorage);
     getLifeCycle().startAndTransition(() -> open(false));
   }
@@ -118,7 +129,7 @@ public final class TetherStateMachine extends BaseStateMachine {
       // refuses the lower index and the division stops for good. Checkpointing the store as it
       // is makes the two indexes one.
       writeCheckpoint(applied);
-      storage.cleanupOldSnapshots(null);
+      storage.cleanupOldSnapshots(retention);
     }
   }
 

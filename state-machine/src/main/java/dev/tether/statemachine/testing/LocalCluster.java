@@ -22,9 +22,11 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -92,13 +94,15 @@ public final class LocalCluster implements AutoCloseable {
   /** A server slot: its identity and directories outlive the {@link RaftServer} in it. */
   private static final class Member {
     final RaftPeer peer;
+    final int port;
     final Path raftDir;
     final Path stateDir;
     final Map<RaftGroupId, ApplyStats> stats = new ConcurrentHashMap<>();
     volatile RaftServer server;
 
-    Member(RaftPeer peer, Path root) {
+    Member(RaftPeer peer, int port, Path root) {
       this.peer = peer;
+      this.port = port;
       this.raftDir = root.resolve("raft");
       this.stateDir = root.resolve("state");
     }
@@ -233,21 +237,20 @@ public final class LocalCluster implements AutoCloseable {
     if (i >= SERVERS_MAX) {
       throw new IllegalStateException("cluster has SERVERS_MAX=" + SERVERS_MAX + " servers");
     }
+    int port = freePort();
     RaftPeer peer =
         RaftPeer.newBuilder()
             .setId(RaftPeerId.valueOf("s" + i))
-            .setAddress("127.0.0.1:" + freePort())
+            .setAddress("127.0.0.1:" + port)
             .build();
-    Member m = new Member(peer, dir.resolve("s" + i));
+    Member m = new Member(peer, port, dir.resolve("s" + i));
     members.add(m);
     m.server = newServer(m);
     return i;
   }
 
   private RaftServer newServer(Member m) throws IOException {
-    int port =
-        Integer.parseInt(m.peer.getAddress().substring(m.peer.getAddress().lastIndexOf(':') + 1));
-    RaftProperties p = settings.serverProperties(m.raftDir, port);
+    RaftProperties p = settings.serverProperties(m.raftDir, m.port);
     // A kill stands in for a crash: no snapshot on the way down (see the class comment).
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
     RaftServer s =
@@ -381,8 +384,7 @@ public final class LocalCluster implements AutoCloseable {
         .setRetryPolicy(
             RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                 CLIENT_ATTEMPTS_MAX,
-                TimeDuration.valueOf(
-                    CLIENT_RETRY_SLEEP_MS, java.util.concurrent.TimeUnit.MILLISECONDS)))
+                TimeDuration.valueOf(CLIENT_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
         .build();
   }
 
@@ -570,7 +572,7 @@ public final class LocalCluster implements AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           errors.add(e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           errors.add(e.getCause());
         }
       }

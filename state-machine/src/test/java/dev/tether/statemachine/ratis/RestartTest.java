@@ -2,6 +2,7 @@ package dev.tether.statemachine.ratis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.proto.internal.ErrorCode;
 import dev.tether.proto.internal.OwnerAnswer;
 import dev.tether.statemachine.testing.LocalCluster;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -62,14 +64,22 @@ class RestartTest {
     String view = Commands.view(cluster.stateMachine(0, gid));
     List<OwnerAnswer> answers = lookups(cluster.client(gid));
 
+    long t0 = System.nanoTime();
     for (int i = 0; i < 3; i++) {
       cluster.kill(i);
     }
+    long t1 = System.nanoTime();
     for (int i = 0; i < 3; i++) {
       cluster.restart(i);
     }
 
     long appliedAfter = cluster.awaitConverged(gid);
+    long t2 = System.nanoTime();
+    System.out.printf(
+        "MEASURE full restart: 3 kills took %d ms; restart to converged at index %d took %d ms%n",
+        TimeUnit.NANOSECONDS.toMillis(t1 - t0),
+        appliedAfter,
+        TimeUnit.NANOSECONDS.toMillis(t2 - t1));
     assertThat(appliedAfter).isGreaterThan(appliedBefore); // the new leader's first entry
     for (int i = 0; i < 3; i++) {
       assertThat(cluster.digest(i, gid)).as("digest of s%d", i).isEqualTo(digest);
@@ -87,11 +97,24 @@ class RestartTest {
     List<OwnerAnswer> answers = lookups(cluster.client(gid));
     int old = cluster.awaitLeader(gid);
 
+    GroupCommitter committer = cluster.committer(gid);
+    long t0 = System.nanoTime();
     cluster.kill(old);
+    long t1 = System.nanoTime();
     int leader = cluster.awaitLeader(gid);
+    long t2 = System.nanoTime();
     assertThat(leader).isNotEqualTo(old);
     assertThat(lookups(cluster.client(gid))).isEqualTo(answers);
-    Traffic.Outcome more = Traffic.run(cluster.committer(gid), 4, 1_000, 1_000);
+    assertThat(Commands.get(committer.submit(Commands.open("after-failover"))).getCode())
+        .isEqualTo(ErrorCode.ERROR_CODE_OK);
+    long t3 = System.nanoTime();
+    System.out.printf(
+        "MEASURE failover: kill took %d ms; new leader ready %d ms after; a linearizable read"
+            + " and a write done %d ms after%n",
+        TimeUnit.NANOSECONDS.toMillis(t1 - t0),
+        TimeUnit.NANOSECONDS.toMillis(t2 - t1),
+        TimeUnit.NANOSECONDS.toMillis(t3 - t1));
+    Traffic.Outcome more = Traffic.run(committer, 4, 1_000, 1_000);
     assertThat(more.ok()).isPositive();
 
     cluster.restart(old);

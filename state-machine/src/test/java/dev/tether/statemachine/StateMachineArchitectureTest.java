@@ -71,6 +71,9 @@ class StateMachineArchitectureTest {
           .areAssignableTo(Thread.class)
           .orShould()
           .dependOnClassesThat()
+          .areAssignableTo(ThreadLocal.class)
+          .orShould()
+          .dependOnClassesThat()
           .resideInAPackage("java.util.concurrent..")
           .because("apply runs on one thread, the adapter's");
 

@@ -28,8 +28,11 @@ public final class Limits {
   /** Most commands in one log entry. */
   public static final int COMMANDS_PER_BATCH_MAX = 4096;
 
-  /** Largest encoded log entry, bytes. */
-  public static final int BATCH_BYTES_MAX = 8 * 1024 * 1024;
+  /**
+   * Largest encoded log entry, bytes. Ratis sizes each group's log write buffer from it, so it is
+   * also the direct memory every hosted group costs (256 rings: about 600 MiB).
+   */
+  public static final int BATCH_BYTES_MAX = 2 * 1024 * 1024;
 
   /** Most session ids in one TouchSessions, ExpireSessions or lookup. */
   public static final int IDS_PER_COMMAND_MAX = 10_000;

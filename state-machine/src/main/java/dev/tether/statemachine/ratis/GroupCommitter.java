@@ -25,6 +25,12 @@ import org.apache.ratis.protocol.RaftClientReply;
  * <p>Two rules keep the fencing token "the log index of the owner assignment" exact: commands that
  * name the same session never share an entry, and leader duties that move many sessions (rehome,
  * expiry) always travel alone ({@link #submitAlone}).
+ *
+ * <p>Commands that name the same session (or, for membership, the ring) apply in the order they
+ * were submitted: a command waits in the queue while an entry in flight names one of its keys.
+ * Ratis's ordered async stream alone does not give that order: a request refused while a new leader
+ * gets ready is sent again after later requests were accepted, and two threads that each take a
+ * batch can send them in either order.
  */
 public final class GroupCommitter {
   /** Most entries in flight at once. */
@@ -35,6 +41,7 @@ public final class GroupCommitter {
   private final int maxBytes;
   private final int maxInFlight;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final Set<String> inFlightKeys = new HashSet<>();
   private int inFlight;
   private long entries;
   private long commands;
@@ -94,11 +101,16 @@ public final class GroupCommitter {
   private void pump() {
     while (true) {
       List<Pending> batch;
+      Set<String> batchKeys = new HashSet<>();
       synchronized (this) {
         if (inFlight >= maxInFlight || queue.isEmpty()) {
           return;
         }
-        batch = takeBatch();
+        batch = takeBatch(batchKeys);
+        if (batch.isEmpty()) {
+          return; // every queued command waits for an entry in flight
+        }
+        inFlightKeys.addAll(batchKeys);
         inFlight++;
         entries++;
         commands += batch.size();
@@ -112,6 +124,7 @@ public final class GroupCommitter {
               (results, error) -> {
                 synchronized (this) {
                   inFlight--;
+                  inFlightKeys.removeAll(batchKeys);
                 }
                 complete(batch, results, error);
                 pump();
@@ -119,8 +132,12 @@ public final class GroupCommitter {
     }
   }
 
-  /** Takes the next batch from the queue; the caller holds the lock. */
-  private List<Pending> takeBatch() {
+  /**
+   * Takes the next batch from the queue, adding its keys to {@code batchKeys}; the caller holds the
+   * lock. A command is skipped when one of its keys is in the batch, in flight, or held by a
+   * skipped command before it.
+   */
+  private List<Pending> takeBatch(Set<String> batchKeys) {
     List<Pending> batch = new ArrayList<>();
     Set<String> keys = new HashSet<>();
     int bytes = 0;
@@ -128,7 +145,7 @@ public final class GroupCommitter {
       Pending p = it.next();
       boolean clash = false;
       for (String k : p.keys()) {
-        if (keys.contains(k)) {
+        if (keys.contains(k) || inFlightKeys.contains(k)) {
           clash = true;
           break;
         }
@@ -144,6 +161,7 @@ public final class GroupCommitter {
       it.remove();
       batch.add(p);
       keys.addAll(p.keys());
+      batchKeys.addAll(p.keys());
       bytes += p.bytes();
     }
     return batch;
@@ -197,7 +215,9 @@ public final class GroupCommitter {
       case TOUCH_SESSIONS -> new HashSet<>(c.getTouchSessions().getSessionIdsList());
       case EXPIRE_SESSIONS -> new HashSet<>(c.getExpireSessions().getSessionIdsList());
       // A node's sessions can move when it changes state: keep membership changes one per entry.
-      case REHOME,
+      // InitRing too: nothing else applies to a ring before it.
+      case INIT_RING,
+          REHOME,
           EXPIRE_NODE,
           DRAIN,
           LEAVE,
@@ -207,6 +227,12 @@ public final class GroupCommitter {
           SET_WEIGHT,
           SET_POLICY ->
           Set.of("#membership");
+      // Region group: a ring's or a daemon's catalog changes apply in order too.
+      case CREATE_RING -> Set.of("#ring:" + c.getCreateRing().getName());
+      case DELETE_RING -> Set.of("#ring:" + c.getDeleteRing().getName());
+      case UPDATE_POLICY -> Set.of("#ring:" + c.getUpdatePolicy().getName());
+      case REGISTER_DAEMON -> Set.of("#daemon:" + c.getRegisterDaemon().getDaemon().getId());
+      case UNREGISTER_DAEMON -> Set.of("#daemon:" + c.getUnregisterDaemon().getDaemonId());
       default -> Set.of();
     };
   }

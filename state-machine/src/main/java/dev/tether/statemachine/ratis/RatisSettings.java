@@ -1,5 +1,6 @@
 package dev.tether.statemachine.ratis;
 
+import dev.tether.statemachine.core.Limits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,12 @@ public record RatisSettings(
 
   /** Longest election timeout accepted, milliseconds. */
   public static final long ELECTION_TIMEOUT_MS_MAX = 30_000;
+
+  /** Room for Ratis's envelope around a command batch in a log entry, bytes. */
+  static final int ENTRY_ENVELOPE_BYTES_MAX = 64 << 10;
+
+  /** Largest log entry Ratis accepts: the largest command batch and its envelope, bytes. */
+  public static final int ENTRY_BYTES_MAX = Limits.BATCH_BYTES_MAX + ENTRY_ENVELOPE_BYTES_MAX;
 
   /** Checks the fields. */
   public RatisSettings {
@@ -89,9 +96,14 @@ public record RatisSettings(
         p, SizeInBytes.valueOf(Math.min(segmentSizeBytes, 4L << 20)));
     // One METADATA entry per commit-index change doubles sequential write latency (ratis.md 8).
     RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
-    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf((4 << 20) + 8));
+    // Ratis refuses a log entry above the appender's byte limit, and refuses to start a division
+    // whose write buffer is smaller than that limit + 8 (SegmentedRaftLogWorker): the largest
+    // entry is a full command batch, so both follow BATCH_BYTES_MAX. (A 1 MiB buffer under a
+    // 4 MiB limit stopped every group from starting.)
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(ENTRY_BYTES_MAX));
+    RaftServerConfigKeys.Log.setWriteBufferSize(
+        p, SizeInBytes.valueOf(ENTRY_BYTES_MAX + ENTRY_ENVELOPE_BYTES_MAX));
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
-    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(4 << 20));
     RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(10, TimeUnit.MINUTES));
     RaftServerConfigKeys.Write.setElementLimit(p, 16_384);
     return p;

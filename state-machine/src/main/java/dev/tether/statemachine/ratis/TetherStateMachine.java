@@ -5,6 +5,7 @@ import dev.tether.proto.internal.CommandBatch;
 import dev.tether.proto.internal.Query;
 import dev.tether.proto.internal.QueryResult;
 import dev.tether.statemachine.core.GroupCore;
+import dev.tether.statemachine.core.Limits;
 import dev.tether.statemachine.core.RingCore;
 import dev.tether.statemachine.store.RocksDbStore;
 import java.io.IOException;
@@ -19,11 +20,14 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
@@ -53,6 +57,7 @@ public final class TetherStateMachine extends BaseStateMachine {
   private final boolean disableWal;
   private final CheckpointStorage storage = new CheckpointStorage();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private volatile SnapshotRetentionPolicy retention;
   private volatile RocksDbStore store;
   private volatile GroupCore core;
   private long lastStampMs;
@@ -90,6 +95,14 @@ public final class TetherStateMachine extends BaseStateMachine {
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
       throws IOException {
     super.initialize(server, groupId, raftStorage);
+    int retained = RaftServerConfigKeys.Snapshot.retentionFileNum(server.getProperties());
+    retention =
+        new SnapshotRetentionPolicy() {
+          @Override
+          public int getNumSnapshotsRetained() {
+            return retained;
+          }
+        };
     storage.init(raftStorage);
     getLifeCycle().startAndTransition(() -> open(false));
   }
@@ -118,8 +131,19 @@ public final class TetherStateMachine extends BaseStateMachine {
 
     core = coreFactory.apply(store);
     core.checkSummary();
-    setLastAppliedTermIndex(TermIndex.valueOf(store.appliedTerm(), store.appliedIndex()));
+    TermIndex applied = TermIndex.valueOf(store.appliedTerm(), store.appliedIndex());
+    setLastAppliedTermIndex(applied);
     storage.reload();
+    SnapshotInfo latest = storage.getLatestSnapshot();
+    if (applied.getIndex() > 0 && (latest == null || latest.getIndex() < applied.getIndex())) {
+      // Ratis resumes applying after its latest snapshot, not after our applied index (ServerState
+      // hands the snapshot index to the StateMachineUpdater). A store ahead of its newest
+      // checkpoint, which is what a crash leaves, would get those entries again: BaseStateMachine
+      // refuses the lower index and the division stops for good. Checkpointing the store as it
+      // is makes the two indexes one.
+      writeCheckpoint(applied);
+      storage.cleanupOldSnapshots(retention);
+    }
   }
 
   private static long appliedIndexOf(Path db) throws IOException {
@@ -167,10 +191,26 @@ public final class TetherStateMachine extends BaseStateMachine {
     return storage.getLatestSnapshot();
   }
 
-  /** Leader only: stamps the entry with the leader's clock, never going back. */
+  /**
+   * Leader only: stamps the entry with the leader's clock, never going back. A request that is too
+   * large or not a {@link CommandBatch} is refused here and never reaches the log.
+   */
   @Override
-  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
-    CommandBatch batch = Codec.parse(request.getMessage(), CommandBatch.parser());
+  public TransactionContext startTransaction(RaftClientRequest request) {
+    int bytes = request.getMessage().getContent().size();
+    if (bytes > Limits.BATCH_BYTES_MAX) {
+      return refuse(
+          request,
+          new IllegalArgumentException(
+              "entry is " + bytes + " bytes, limit BATCH_BYTES_MAX is " + Limits.BATCH_BYTES_MAX));
+    }
+    CommandBatch batch;
+    try {
+      batch = Codec.parse(request.getMessage(), CommandBatch.parser());
+    } catch (InvalidProtocolBufferException e) {
+      return refuse(
+          request, new IllegalArgumentException("not a CommandBatch: " + e.getMessage(), e));
+    }
     long stamp;
     synchronized (this) {
       stamp = Math.max(clock.nowMs(), lastStampMs);
@@ -182,6 +222,18 @@ public final class TetherStateMachine extends BaseStateMachine {
         .setClientRequest(request)
         .setLogData(Codec.bytes(stamped))
         .build();
+  }
+
+  /**
+   * Refuses a request through its context: Ratis answers with a StateMachineException, which no
+   * client retries. Thrown instead, the IOException left a retry-cache entry that never completes
+   * and the client retried until its policy gave up (forever under Ratis's default policy).
+   */
+  private TransactionContext refuse(RaftClientRequest request, Exception why) {
+    TransactionContext trx =
+        TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).build();
+    trx.setException(why);
+    return trx;
   }
 
   @Override
@@ -197,6 +249,12 @@ public final class TetherStateMachine extends BaseStateMachine {
     RingCore.Applied applied;
     lock.writeLock().lock();
     try {
+      if (entry.getIndex() <= store.appliedIndex()) {
+        // Applying an entry twice diverges silently; open() rules it out, this says if it broke.
+        throw new InvariantViolationException(
+            "entry " + entry.getIndex() + " is already in the store at " + store.appliedIndex(),
+            null);
+      }
       applied = core.apply(batch, entry.getIndex(), entry.getTerm());
       store.commit(entry.getIndex(), entry.getTerm());
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
@@ -219,45 +277,74 @@ public final class TetherStateMachine extends BaseStateMachine {
     try {
       return CompletableFuture.completedFuture(
           Codec.message(queryLocal(Codec.parse(request, Query.parser()))));
-    } catch (InvalidProtocolBufferException e) {
-      return CompletableFuture.failedFuture(e);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      // Ratis replies with a StateMachineException, which clients do not retry; any other
+      // exception reached the client as a retriable error, and it retried a bad query until its
+      // policy gave up (forever under Ratis's default policy).
+      return CompletableFuture.failedFuture(
+          new StateMachineException("query failed: " + e.getMessage(), e));
     }
   }
 
   /**
    * Answers a query from this replica's applied state, without any coordination: the STALE read
    * path, and the last step of a linearizable read once Ratis has confirmed the read index.
+   *
+   * @throws UnavailableException while a snapshot is being installed, or after close
    */
   public QueryResult queryLocal(Query query) {
     lock.readLock().lock();
     try {
+      requireOpen();
       return core.query(query, getLastAppliedTermIndex().getIndex());
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** Runs {@code reader} against the core under the read lock (leader duties, status). */
+  /**
+   * Runs {@code reader} against the core under the read lock (leader duties, status).
+   *
+   * @throws UnavailableException while a snapshot is being installed, or after close
+   */
   public <T> T read(Function<GroupCore, T> reader) {
     lock.readLock().lock();
     try {
+      requireOpen();
       return reader.apply(core);
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** The digest of the applied state (for convergence checks). */
+  /**
+   * The digest of the applied state (for convergence checks).
+   *
+   * @throws UnavailableException while a snapshot is being installed, or after close
+   */
   public long digest() {
     lock.readLock().lock();
     try {
+      requireOpen();
       return store.digest();
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** The live store, for metrics (disk size). */
+  /**
+   * Reads touch the store only while it is open. {@code pause()} closes it for a snapshot install,
+   * and a read of a closed RocksDB is a native null dereference: a stale read that raced an install
+   * killed the whole JVM with SIGSEGV (CatchUpTest). The caller holds the read lock.
+   */
+  private void requireOpen() {
+    if (store == null) {
+      throw new UnavailableException(
+          getGroupId() + " has no open store (" + getLifeCycleState() + "); try again later");
+    }
+  }
+
+  /** The live store, for metrics (disk size); {@code null} while paused or after close. */
   public RocksDbStore store() {
     return store;
   }
@@ -275,23 +362,28 @@ public final class TetherStateMachine extends BaseStateMachine {
         // Configuration entries advanced the applied index without a store write.
         store.commit(last.getIndex(), last.getTerm());
       }
-      Path tmp = storage.tmpDirFor(last);
-      if (Files.exists(tmp)) {
-        FileUtils.deleteFully(tmp);
-      }
-      store.checkpoint(tmp);
-      Path done = storage.dirFor(last);
-      if (!Files.exists(done)) {
-        Files.move(tmp, done);
-      } else {
-        FileUtils.deleteFully(tmp);
-      }
-      storage.completed(last);
+      writeCheckpoint(last);
     } finally {
       lock.writeLock().unlock();
     }
     LOG.info("{}: snapshot at {}", getGroupId(), last);
     return last.getIndex();
+  }
+
+  /** Checkpoints the store, whose applied index is {@code at}, as the snapshot of {@code at}. */
+  private void writeCheckpoint(TermIndex at) throws IOException {
+    Path tmp = storage.tmpDirFor(at);
+    if (Files.exists(tmp)) {
+      FileUtils.deleteFully(tmp);
+    }
+    store.checkpoint(tmp);
+    Path done = storage.dirFor(at);
+    if (!Files.exists(done)) {
+      Files.move(tmp, done);
+    } else {
+      FileUtils.deleteFully(tmp);
+    }
+    storage.completed(at);
   }
 
   @Override
@@ -340,6 +432,15 @@ public final class TetherStateMachine extends BaseStateMachine {
       lock.writeLock().unlock();
     }
     super.close();
+  }
+
+  /** The applied state cannot be read now: a snapshot is being installed, or the group closed. */
+  public static final class UnavailableException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    UnavailableException(String message) {
+      super(message);
+    }
   }
 
   /** A log entry that cannot be applied: the replica must stop rather than diverge. */

@@ -1,0 +1,190 @@
+package dev.tether.statemachine.ratis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.proto.internal.ErrorCode;
+import dev.tether.proto.internal.OwnerAnswer;
+import dev.tether.statemachine.testing.LocalCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Servers stop and start again: the whole cluster, the leader alone, and after snapshots and log
+ * purges. State survives every restart byte for byte (equal digests) and through queries.
+ */
+class RestartTest {
+  private static final String[] PROBES = {"s-1", "s-17", "s-123", "s-400", "s-777"};
+
+  @TempDir static Path dir;
+  static LocalCluster cluster;
+
+  @BeforeAll
+  static void start() throws IOException {
+    cluster = LocalCluster.start(dir, 3);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static RaftGroupId newLoadedRing(long seed, int commands) throws IOException {
+    RaftGroupId gid = cluster.createGroup(RaftGroupId.randomId());
+    GroupCommitter committer = cluster.committer(gid);
+    ReplicationTest.newRing(committer, gid, 4);
+    Traffic.run(committer, seed, commands, 1_000);
+    return gid;
+  }
+
+  private static List<OwnerAnswer> lookups(RaftClient client) throws IOException {
+    return Commands.read(client, Commands.lookup(PROBES)).getLookup().getAnswersList();
+  }
+
+  /** Stopping and starting every server loses nothing: same digest, same answers. */
+  @Test
+  void aFullClusterRestartRecoversAllState() throws IOException {
+    RaftGroupId gid = newLoadedRing(1, 3_000);
+    long appliedBefore = cluster.awaitConverged(gid);
+    long digest = cluster.digest(0, gid);
+    String view = Commands.view(cluster.stateMachine(0, gid));
+    List<OwnerAnswer> answers = lookups(cluster.client(gid));
+
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 3; i++) {
+      cluster.kill(i);
+    }
+    long t1 = System.nanoTime();
+    for (int i = 0; i < 3; i++) {
+      cluster.restart(i);
+    }
+
+    long appliedAfter = cluster.awaitConverged(gid);
+    long t2 = System.nanoTime();
+    System.out.printf(
+        "MEASURE full restart: 3 kills took %d ms; restart to converged at index %d took %d ms%n",
+        TimeUnit.NANOSECONDS.toMillis(t1 - t0),
+        appliedAfter,
+        TimeUnit.NANOSECONDS.toMillis(t2 - t1));
+    assertThat(appliedAfter).isGreaterThan(appliedBefore); // the new leader's first entry
+    for (int i = 0; i < 3; i++) {
+      assertThat(cluster.digest(i, gid)).as("digest of s%d", i).isEqualTo(digest);
+      assertThat(Commands.view(cluster.stateMachine(i, gid))).isEqualTo(view);
+    }
+    assertThat(lookups(cluster.client(gid))).isEqualTo(answers);
+    assertThat(Traffic.run(cluster.committer(gid), 2, 200, 1_000).ok()).isPositive();
+  }
+
+  /** After the leader dies another takes over, keeps the data and takes writes. */
+  @Test
+  void aNewLeaderContinuesAfterTheLeaderDies() throws IOException {
+    RaftGroupId gid = newLoadedRing(3, 1_000);
+    cluster.awaitConverged(gid);
+    List<OwnerAnswer> answers = lookups(cluster.client(gid));
+    int old = cluster.awaitLeader(gid);
+
+    GroupCommitter committer = cluster.committer(gid);
+    long t0 = System.nanoTime();
+    cluster.kill(old);
+    long t1 = System.nanoTime();
+    int leader = cluster.awaitLeader(gid);
+    long t2 = System.nanoTime();
+    assertThat(leader).isNotEqualTo(old);
+    assertThat(lookups(cluster.client(gid))).isEqualTo(answers);
+    assertThat(Commands.get(committer.submit(Commands.open("after-failover"))).getCode())
+        .isEqualTo(ErrorCode.ERROR_CODE_OK);
+    long t3 = System.nanoTime();
+    System.out.printf(
+        "MEASURE failover: kill took %d ms; new leader ready %d ms after; a linearizable read"
+            + " and a write done %d ms after%n",
+        TimeUnit.NANOSECONDS.toMillis(t1 - t0),
+        TimeUnit.NANOSECONDS.toMillis(t2 - t1),
+        TimeUnit.NANOSECONDS.toMillis(t3 - t1));
+    Traffic.Outcome more = Traffic.run(committer, 4, 1_000, 1_000);
+    assertThat(more.ok()).isPositive();
+
+    cluster.restart(old);
+    cluster.awaitConverged(gid);
+    assertThat(Commands.view(cluster.stateMachine(old, gid)))
+        .isEqualTo(Commands.view(cluster.stateMachine(leader, gid)));
+  }
+
+  /**
+   * Snapshots on demand work again and again on every server; the log is purged behind them; old
+   * checkpoints are cleaned up; and a restart from snapshot plus log suffix recovers the state.
+   */
+  @Test
+  void snapshotsRepeatAndARestartAfterPurgeRecovers() throws IOException {
+    RaftGroupId gid = newLoadedRing(5, 500);
+    RaftClient client = cluster.client(gid);
+    long[] last = new long[3];
+    for (int round = 0; round < 3; round++) {
+      Traffic.run(cluster.committer(gid), 10 + round, 1_500, 1_000);
+      cluster.awaitConverged(gid);
+      for (int i = 0; i < 3; i++) {
+        RaftClientReply reply =
+            client.getSnapshotManagementApi(cluster.peer(i).getId()).create(true, 30_000);
+        assertThat(reply.isSuccess()).as("snapshot on s%d", i).isTrue();
+        assertThat(reply.getLogIndex()).isGreaterThan(last[i]);
+        last[i] = reply.getLogIndex();
+        assertThat(snapshotDirs(i, gid)).contains("snapshot." + termOf(i, gid) + "_" + last[i]);
+        int server = i;
+        // Ratis replies before it cleans up old snapshots.
+        cluster.await(
+            "s" + i + " to keep two snapshots", () -> snapshotDirs(server, gid).size() <= 2);
+      }
+    }
+    Traffic.run(cluster.committer(gid), 20, 500, 1_000); // a log suffix after the snapshot
+    long applied = cluster.awaitConverged(gid);
+    long digest = cluster.digest(0, gid);
+    for (int i = 0; i < 3; i++) {
+      assertThat(cluster.division(i, gid).getRaftLog().getStartIndex())
+          .as("log start of s%d", i)
+          .isPositive();
+    }
+
+    for (int i = 0; i < 3; i++) {
+      cluster.kill(i);
+    }
+    for (int i = 0; i < 3; i++) {
+      cluster.restart(i);
+    }
+    assertThat(cluster.awaitConverged(gid)).isGreaterThan(applied);
+    for (int i = 0; i < 3; i++) {
+      assertThat(cluster.digest(i, gid)).as("digest of s%d", i).isEqualTo(digest);
+    }
+  }
+
+  private static long termOf(int i, RaftGroupId gid) {
+    return cluster.stateMachine(i, gid).getLatestSnapshot().getTerm();
+  }
+
+  private static List<String> snapshotDirs(int i, RaftGroupId gid) {
+    Path sm =
+        cluster.division(i, gid).getRaftStorage().getStorageDir().getStateMachineDir().toPath();
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(sm)) {
+      entries
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("snapshot."))
+          .forEach(names::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return names;
+  }
+}

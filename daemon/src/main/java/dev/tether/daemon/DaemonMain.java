@@ -1,0 +1,51 @@
+package dev.tether.daemon;
+
+import dev.tether.daemon.config.ConfigException;
+import dev.tether.daemon.config.ConfigLoader;
+import dev.tether.daemon.config.DaemonConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A bare entry point for one daemon process: {@code --config FILE [--set key.path=value ...]}.
+ * Operators use {@code tether daemon} (the CLI), which adds flags on top; test harnesses that spawn
+ * daemon processes use this class so they need only the daemon module on the classpath.
+ */
+public final class DaemonMain {
+  private DaemonMain() {}
+
+  /** Exit code when the config is invalid. */
+  static final int EXIT_USAGE = 2;
+
+  public static void main(String[] args) throws Exception {
+    Path config = null;
+    Map<String, String> overrides = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        config = Path.of(args[++i]);
+      } else if (args[i].equals("--set") && i + 1 < args.length) {
+        String kv = args[++i];
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          System.err.println("--set needs key.path=value, got '" + kv + "'");
+          System.exit(EXIT_USAGE);
+        }
+        overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
+      } else {
+        System.err.println("usage: DaemonMain --config FILE [--set key.path=value ...]");
+        System.exit(EXIT_USAGE);
+      }
+    }
+    DaemonConfig cfg;
+    try {
+      cfg = ConfigLoader.load(config, overrides);
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(EXIT_USAGE);
+      return;
+    }
+    Daemon daemon = Daemon.start(cfg, DaemonMain.class.getPackage().getImplementationVersion());
+    daemon.awaitTermination();
+  }
+}

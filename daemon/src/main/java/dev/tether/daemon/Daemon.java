@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
+  /** The version reported when the build did not record one. */
+  static final String VERSION_UNKNOWN = "0.1.0-SNAPSHOT";
+
   /** Period of the reconciler (it also runs on every catalog change). */
   static final long RECONCILE_MS = 500;
 
@@ -103,7 +106,7 @@ public final class Daemon implements AutoCloseable {
       d.region.start();
       d.region.onCatalogChange(() -> d.scheduler.execute(d::reconcile));
       d.metrics.bind(d.region);
-      d.api = new ApiServer(d.region, d.metrics, version);
+      d.api = new ApiServer(d.region, d.metrics, version == null ? VERSION_UNKNOWN : version);
       d.http = new HttpEndpoint(config.httpAddress(), d.metrics, d::notReadyReason);
       d.scheduler.scheduleWithFixedDelay(d::reconcile, 0, RECONCILE_MS, TimeUnit.MILLISECONDS);
       d.scheduler.scheduleWithFixedDelay(

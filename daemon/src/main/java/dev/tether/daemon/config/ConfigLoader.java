@@ -152,7 +152,7 @@ public final class ConfigLoader {
         section(root, "duties", Set.of("tick_ms", "rehome_batch", "expiry_scan_per_tick"));
     long tick = number(d, "duties.tick_ms", 100, 10, 10_000);
     long rehomeBatch = number(d, "duties.rehome_batch", 5_000, 1, Limits.REHOME_BATCH_MAX);
-    long scan = number(d, "duties.expiry_scan_per_tick", 10_000, 100, 1_000_000);
+    long scan = number(d, "duties.expiry_scan_per_tick", 2_000, 100, 1_000_000);
     ObjectNode a =
         section(root, "api", Set.of("max_inbound_bytes", "watchers_max", "keepalive_streams_max"));
     long inbound = number(a, "api.max_inbound_bytes", 4L << 20, 64L << 10, 64L << 20);

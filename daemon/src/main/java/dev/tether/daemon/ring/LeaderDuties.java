@@ -7,6 +7,7 @@ import dev.tether.proto.internal.ExpireSessions;
 import dev.tether.proto.internal.NodeRecord;
 import dev.tether.proto.internal.NodeState;
 import dev.tether.proto.internal.Rehome;
+import dev.tether.proto.internal.ResultBatch;
 import dev.tether.proto.internal.RingMeta;
 import dev.tether.proto.internal.RingPolicy;
 import dev.tether.proto.internal.SetPolicy;
@@ -226,21 +227,40 @@ public final class LeaderDuties {
       return;
     }
     int batch = Math.min(max, Limits.REHOME_BATCH_MAX);
+    if (n.getState() == NodeState.NODE_STATE_DOWN) {
+      rehomeDown(n.getId(), batch, term);
+      return;
+    }
     submit(
         "rehome:" + n.getId(),
-        List.of(
-            Command.newBuilder()
-                .setRehome(
-                    Rehome.newBuilder()
-                        .setNodeId(n.getId())
-                        .setMaxSessions(batch)
-                        .setIssuerTerm(term))
-                .build()),
-        () -> {
-          if (n.getState() != NodeState.NODE_STATE_DOWN) {
-            paceBudget.merge(n.getId(), (double) -batch, Double::sum);
+        List.of(rehomeCommand(n.getId(), batch, term)),
+        results -> paceBudget.merge(n.getId(), (double) -batch, Double::sum));
+  }
+
+  /**
+   * Moves a DOWN node's sessions as fast as the log allows: each batch is followed at once by the
+   * next while sessions remain and this daemon still leads in the same term.
+   */
+  private void rehomeDown(String node, int batch, long term) {
+    submit(
+        "rehome:" + node,
+        List.of(rehomeCommand(node, batch, term)),
+        results -> {
+          var r = results.getResults(0);
+          if (r.hasRehome()
+              && r.getRehome().getRemaining() > 0
+              && r.getRehome().getMoved() > 0
+              && group.isLeader()
+              && group.term() == term) {
+            rehomeDown(node, batch, term);
           }
         });
+  }
+
+  private static Command rehomeCommand(String node, int batch, long term) {
+    return Command.newBuilder()
+        .setRehome(Rehome.newBuilder().setNodeId(node).setMaxSessions(batch).setIssuerTerm(term))
+        .build();
   }
 
   /** Sessions that may move now at {@code perSecond}: a budget refilled by elapsed time. */
@@ -293,8 +313,14 @@ public final class LeaderDuties {
     }
   }
 
-  /** Sends a duty's commands as their own entry unless the same duty is still in flight. */
+  /** As below, for a duty that needs nothing from its results. */
   private void submit(String key, List<Command> commands, Runnable onSuccess) {
+    submit(key, commands, results -> onSuccess.run());
+  }
+
+  /** Sends a duty's commands as their own entry unless the same duty is still in flight. */
+  private void submit(
+      String key, List<Command> commands, java.util.function.Consumer<ResultBatch> onSuccess) {
     if (!pending.add(key)) {
       return;
     }
@@ -307,7 +333,7 @@ public final class LeaderDuties {
               if (error != null) {
                 LOG.debug("ring {}: duty {} failed: {}", ring, key, error.toString());
               } else if (results.getResults(0).getCodeValue() == 0) {
-                onSuccess.run();
+                onSuccess.accept(results);
               }
             });
   }

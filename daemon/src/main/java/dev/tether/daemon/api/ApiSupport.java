@@ -49,7 +49,8 @@ final class ApiSupport {
     this.region = region;
     this.metrics = metrics;
     this.defaultDeadlineMs = region.config().timeouts().requestMs();
-    this.staleAfterMs = 2 * 2 * region.config().timeouts().electionMs();
+    // Past the election timeout's upper bound without a leader, Ratis itself starts an election.
+    this.staleAfterMs = 2 * region.config().timeouts().electionMs();
     this.staleReadsBug = region.config().has(PlantedBug.STALE_READS);
   }
 
@@ -78,7 +79,7 @@ final class ApiSupport {
   long budgetMs() {
     Deadline d = Context.current().getDeadline();
     long ms = d == null ? defaultDeadlineMs : d.timeRemaining(TimeUnit.MILLISECONDS);
-    return Math.max(1, ms - DEADLINE_MARGIN_MS);
+    return Math.max(1, ms - Math.max(DEADLINE_MARGIN_MS, ms / 20));
   }
 
   /** Runs a field check, turning its error into INVALID_ARGUMENT. */

@@ -99,8 +99,18 @@ public final class GroupHandle implements AutoCloseable {
     DivisionInfo info = d.get().getInfo();
     RoleInfoProto role = info.getRoleInfoProto();
     if (role.getRole() == RaftPeerRole.LEADER) {
-      return 0;
+      // A leader hears from "a leader" as long as a majority acknowledges it: report the time
+      // since the follower whose acknowledgement completes the majority last answered. An isolated
+      // leader thus looks as stale as it is, before Ratis makes it step down.
+      long[] elapsed =
+          role.getLeaderInfo().getFollowerInfoList().stream()
+              .mapToLong(f -> f.getLastRpcElapsedTimeMs())
+              .sorted()
+              .toArray();
+      int needed = (elapsed.length + 1) / 2; // followers needed besides the leader for a majority
+      return needed == 0 ? 0 : elapsed[Math.min(needed, elapsed.length) - 1];
     }
+
     if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
       return role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
     }

@@ -71,6 +71,29 @@ public final class SessionHash {
     return XXH3.hashBytesToLong(id, 0, length, ASCII);
   }
 
+  /**
+   * Returns XXH3-64 of the UTF-8 encoding of {@code id}, like {@link #of(CharSequence)}, using a
+   * caller-owned buffer for the hot path of a proxy: an ASCII id that fits is copied into {@code
+   * scratch} and hashed as bytes, which is about twice as fast as reading it character by character
+   * and allocates nothing. Other ids fall back to {@link #of(CharSequence)}. Give each thread its
+   * own buffer ({@link RingLimits#SESSION_ID_BYTES_MAX} bytes fit every ASCII id).
+   */
+  public static long of(CharSequence id, byte[] scratch) {
+    int length = id.length();
+    if (length <= scratch.length) {
+      int bits = 0;
+      for (int i = 0; i < length; i++) {
+        char c = id.charAt(i);
+        bits |= c;
+        scratch[i] = (byte) c;
+      }
+      if (bits < 0x80) {
+        return XXH3.hashBytesToLong(scratch, 0, length);
+      }
+    }
+    return of(id);
+  }
+
   /** Returns XXH3-64 of {@code bytes}. */
   public static long ofBytes(byte[] bytes) {
     return XXH3.hashBytesToLong(bytes);

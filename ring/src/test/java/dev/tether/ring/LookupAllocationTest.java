@@ -16,6 +16,8 @@ class LookupAllocationTest {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     String[] ids = Fixtures.uuids(new SplittableRandom(1), 1024).toArray(new String[0]);
+    byte[] scratch = new byte[RingLimits.SESSION_ID_BYTES_MAX];
+
     for (Placement p :
         new Placement[] {
           SlotTable.build(Fixtures.equal(1000)), VnodeRing.build(Fixtures.equal(100), 160)
@@ -28,6 +30,7 @@ class LookupAllocationTest {
       long before = threads.getThreadAllocatedBytes(thread);
       for (int k = 0; k < 100_000; k++) {
         sink += p.ownerIndex(SessionHash.of(ids[k & 1023]));
+        sink += p.ownerIndex(SessionHash.of(ids[k & 1023], scratch));
       }
       long allocated = threads.getThreadAllocatedBytes(thread) - before;
       // The counter itself may report a few hundred bytes; 100k lookups allocating would be MBs.

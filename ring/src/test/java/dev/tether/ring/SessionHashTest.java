@@ -34,6 +34,9 @@ class SessionHashTest {
           .as("id %s", s)
           .isEqualTo(SessionHash.ofBytes(s.getBytes(StandardCharsets.UTF_8)));
       assertThat(SessionHash.utf8Length(s)).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
+      assertThat(SessionHash.of(s, new byte[64]))
+          .as("scratch path, id %s", s)
+          .isEqualTo(SessionHash.of(s));
     }
     String withEmoji = "s-\uD83D\uDE00-x";
     assertThat(SessionHash.of(withEmoji))

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
     description = "Tether: Raft-backed session membership. Pins sessions to backend nodes.",
     subcommands = {
       RingCommand.class,
+      NodeCommand.class,
       CompletionCommand.class,
       HelpCommand.class
     })

@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       RingCommand.class,
       NodeCommand.class,
+      SessionCommand.class,
+      OwnerCommand.class,
       CompletionCommand.class,
       HelpCommand.class
     })

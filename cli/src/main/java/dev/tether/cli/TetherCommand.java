@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       NodeCommand.class,
       SessionCommand.class,
       OwnerCommand.class,
+      ClusterCommand.class,
       CompletionCommand.class,
       HelpCommand.class
     })

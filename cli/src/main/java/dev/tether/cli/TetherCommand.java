@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
     versionProvider = TetherCommand.Version.class,
     description = "Tether: Raft-backed session membership. Pins sessions to backend nodes.",
     subcommands = {
+      UpCommand.class,
+      DaemonCommand.class,
       RingCommand.class,
       NodeCommand.class,
       SessionCommand.class,

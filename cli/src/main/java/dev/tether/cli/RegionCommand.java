@@ -24,7 +24,7 @@ abstract class RegionCommand implements Callable<Integer> {
     Usage usage = new Usage(spec);
     validate(usage);
     logLevel();
-    try (TetherClient client = region.connect(usage)) {
+    try (TetherClient client = region.connect(usage, attempts())) {
       return run(client);
     }
   }
@@ -35,6 +35,11 @@ abstract class RegionCommand implements Callable<Integer> {
   /** Sets the log level: warnings only, unless TETHER_LOG_LEVEL says otherwise. */
   void logLevel() {
     Logging.apply(null, "warn");
+  }
+
+  /** Attempts per call; 0 leaves the client's default (retries on UNAVAILABLE). */
+  int attempts() {
+    return 0;
   }
 
   /** Does the work; returns the exit code. */

@@ -88,6 +88,14 @@ public final class RegionOptions {
    * @throws picocli.CommandLine.ParameterException naming the bad option
    */
   TetherClient connect(Usage usage) {
+    return connect(usage, 0);
+  }
+
+  /**
+   * A client of the region whose calls make at most {@code attempts} attempts (0: the client's
+   * default), after checking --timeout and the endpoints.
+   */
+  TetherClient connect(Usage usage, int attempts) {
     Map<String, String> env = System.getenv();
     usage.range("--timeout", timeout, TIMEOUT_MIN, TIMEOUT_MAX);
     List<String> list = endpoints(env);
@@ -100,6 +108,9 @@ public final class RegionOptions {
     TetherClient.Builder builder;
     try {
       builder = TetherClient.builder().endpoints(list).deadline(timeout);
+      if (attempts > 0) {
+        builder.retryBudget(attempts);
+      }
     } catch (IllegalArgumentException e) {
       throw usage.error(source + ": " + e.getMessage());
     }

@@ -32,6 +32,16 @@ final class RingCreateCommand extends RegionCommand {
     policy = policyOptions.toPolicy(usage);
   }
 
+  /**
+   * One attempt: a CreateRing that timed out has usually committed, so a retry would only answer
+   * ALREADY_EXISTS for the ring this very command created. Better to say the outcome is unknown
+   * (exit 4) and let the user look with `ring show`.
+   */
+  @Override
+  int attempts() {
+    return 1;
+  }
+
   @Override
   int run(TetherClient client) {
     Ring ring = client.createRing(name, policy);

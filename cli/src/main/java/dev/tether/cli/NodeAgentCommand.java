@@ -111,10 +111,10 @@ final class NodeAgentCommand extends RegionCommand {
 
   /** Prints one event; callbacks come from the agent's thread, so printing is serialised. */
   private synchronized void event(String name, String detail, Instant deadline) {
-    Instant now = Instant.now();
+    String now = Show.now();
     if (json()) {
       ObjectNode o = Json.object();
-      o.put("time", now.toString());
+      o.put("time", now);
       o.put("event", name);
       o.put("ring", ring.ring());
       o.put("node", node);

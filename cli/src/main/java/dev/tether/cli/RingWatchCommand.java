@@ -9,7 +9,6 @@ import dev.tether.client.TetherClient;
 import dev.tether.ring.Placement;
 import dev.tether.ring.PlacementDiff;
 import dev.tether.ring.RingLimits;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,7 +137,7 @@ final class RingWatchCommand extends RegionCommand {
     }
     List<String> changes = changes(before.nodes(), after.nodes());
     println(
-        Instant.now()
+        Show.now()
             + " epoch "
             + after.epoch()
             + ": "
@@ -184,7 +183,7 @@ final class RingWatchCommand extends RegionCommand {
       Update u, boolean full, int slotMoves, double movedShare, long skippedUpdates) {
     ObjectNode o = Json.object();
     o.put("ring", name);
-    o.put("time", Instant.now().toString());
+    o.put("time", Show.now());
     o.put("epoch", u.epoch());
     o.put("full", full);
     ArrayNode nodes = o.putArray("nodes");

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,7 +68,7 @@ final class SessionGetCommand extends RegionCommand {
       return "(none)";
     }
     boolean cut = data.length > SHOWN_BYTES_MAX;
-    byte[] shown = cut ? java.util.Arrays.copyOf(data, SHOWN_BYTES_MAX) : data;
+    byte[] shown = cut ? Arrays.copyOf(data, SHOWN_BYTES_MAX) : data;
     String text = printable(shown);
     String body = text != null ? text : "base64:" + Base64.getEncoder().encodeToString(shown);
     return cut ? body + " ... (" + data.length + " bytes)" : body;

@@ -9,6 +9,7 @@ import dev.tether.api.v1.Ring;
 import dev.tether.api.v1.Session;
 import dev.tether.client.Staleness;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +35,11 @@ final class Show {
     return reason == MigrationReason.MIGRATION_REASON_UNSPECIFIED
         ? "-"
         : reason.name().replace("MIGRATION_REASON_", "");
+  }
+
+  /** The time now, ISO-8601 UTC to the millisecond, for event lines. */
+  static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
   }
 
   /** An ISO-8601 UTC time of a leader timestamp, or {@code -} for 0. */

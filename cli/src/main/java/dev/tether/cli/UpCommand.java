@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,16 +151,24 @@ final class UpCommand implements Callable<Integer> {
         TetherClient.builder().endpoints(region.apiAddresses()).deadline(CALL_DEADLINE).build();
     List<NodeAgent> agents = new CopyOnWriteArrayList<>();
     CountDownLatch stopped = new CountDownLatch(1);
-    StopHook.install(
-        "tether-up-stop",
-        () -> {
-          stop(region, client, agents);
-          stopped.countDown();
-        });
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    createRing(client, deadline);
-    for (int i = 1; i <= nodes; i++) {
-      agents.add(startAgent(client, i, deadline));
+    StopHook hook =
+        StopHook.install(
+            "tether-up-stop",
+            () -> {
+              stop(region, client, agents);
+              stopped.countDown();
+            });
+    try {
+      long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+      createRing(client, deadline);
+      for (int i = 1; i <= nodes; i++) {
+        agents.add(startAgent(client, i, deadline));
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      // The hook would end the process with 0: stop here and let the failure's code stand.
+      hook.remove();
+      stop(region, client, agents);
+      throw e;
     }
     printWelcome(region, dir);
     stopped.await();
@@ -221,7 +228,7 @@ final class UpCommand implements Callable<Integer> {
 
   private synchronized void event(String node, String what) {
     PrintWriter out = spec.commandLine().getOut();
-    out.println(Instant.now() + " " + node + " " + what);
+    out.println(Show.now() + " " + node + " " + what);
     out.flush();
   }
 

@@ -5,12 +5,21 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code tether ring}: placement tools that work offline, without a cluster. */
+/** {@code tether ring}: the rings of a region, and placement tools that work offline. */
 @Command(
     name = "ring",
     mixinStandardHelpOptions = true,
-    description = "Ring placement tools.",
-    subcommands = {RingEvaluateCommand.class})
+    description = "Rings of a region (each its own Raft group and policy), and placement tools.",
+    subcommands = {
+      RingCreateCommand.class,
+      RingListCommand.class,
+      RingShowCommand.class,
+      RingDeleteCommand.class,
+      RingPolicyCommand.class,
+      RingSimulateCommand.class,
+      RingWatchCommand.class,
+      RingEvaluateCommand.class
+    })
 public final class RingCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -13,15 +13,25 @@ import picocli.CommandLine.Spec;
 /**
  * The root {@code tether} command. Subcommands are plain picocli classes listed here; they report
  * usage errors with {@link ParameterException} (exit {@link ExitCodes#USAGE}) and other failures
- * with {@link CliException}, and write through {@code spec.commandLine().getOut()/getErr()} so
- * tests can capture them.
+ * with {@link CliException} or the client's exceptions (mapped to exit codes by {@link Failures}),
+ * and write through {@code spec.commandLine().getOut()/getErr()} so tests can capture them.
  */
 @Command(
     name = "tether",
     mixinStandardHelpOptions = true,
     versionProvider = TetherCommand.Version.class,
     description = "Tether: Raft-backed session membership. Pins sessions to backend nodes.",
-    subcommands = {RingCommand.class, CompletionCommand.class, HelpCommand.class})
+    subcommands = {
+      UpCommand.class,
+      DaemonCommand.class,
+      RingCommand.class,
+      NodeCommand.class,
+      SessionCommand.class,
+      OwnerCommand.class,
+      ClusterCommand.class,
+      CompletionCommand.class,
+      HelpCommand.class
+    })
 public final class TetherCommand implements Runnable {
   /** The version when not running from a built jar. */
   static final String VERSION_FALLBACK = "0.1.0-SNAPSHOT";
@@ -34,15 +44,21 @@ public final class TetherCommand implements Runnable {
    */
   public static CommandLine newCommandLine() {
     CommandLine commandLine = new CommandLine(new TetherCommand());
+    // `session put --data @FILE` reads FILE itself; picocli must not expand it as an argument file.
+    commandLine.setExpandAtFiles(false);
     applyConventions(commandLine, ExitCodes.descriptions());
     commandLine.setParameterExceptionHandler(TetherCommand::onUsageError);
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parseResult) -> {
           PrintWriter err = cmd.getErr();
-          if (e instanceof CliException cli) {
-            err.println(cmd.getCommandSpec().qualifiedName() + ": " + cli.getMessage());
+          Integer code = Failures.exitCode(e);
+          if (code != null) {
+            String name = cmd.getCommandSpec().qualifiedName();
+            for (String line : Failures.lines(e)) {
+              err.println(name + ": " + line);
+            }
             err.flush();
-            return cli.exitCode();
+            return code;
           }
           err.println(cmd.getCommandSpec().qualifiedName() + ": unexpected error: " + e);
           e.printStackTrace(err);
@@ -79,11 +95,16 @@ public final class TetherCommand implements Runnable {
   }
 
   /** The version from the jar manifest, or {@link #VERSION_FALLBACK}. */
+  static String version() {
+    String version = TetherCommand.class.getPackage().getImplementationVersion();
+    return version == null ? VERSION_FALLBACK : version;
+  }
+
+  /** The version from the jar manifest, or {@link #VERSION_FALLBACK}. */
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = TetherCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"tether " + (version == null ? VERSION_FALLBACK : version)};
+      return new String[] {"tether " + version()};
     }
   }
 }

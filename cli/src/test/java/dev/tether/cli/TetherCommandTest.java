@@ -10,11 +10,23 @@ class TetherCommandTest {
   void helpListsSubcommandsAndEveryExitCode() {
     Run run = Run.of("--help");
     assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(run.out()).contains("ring", "completion", "help", "Exit codes:");
+    assertThat(run.out())
+        .contains("up", "daemon", "ring", "node", "session", "owner", "cluster", "completion")
+        .contains("help", "Exit codes:");
     for (String code : ExitCodes.descriptions().keySet()) {
       assertThat(run.out()).containsPattern("(?m)^\\s+" + code + "\\s+[A-Z_]+");
     }
-    assertThat(Run.of("ring", "evaluate", "--help").out()).contains("Exit codes:", "CONFLICT");
+    for (String[] leaf :
+        new String[][] {
+          {"ring", "evaluate"}, {"ring", "watch"}, {"node", "drain"}, {"session", "put"},
+          {"owner"}, {"cluster", "status"}, {"daemon"}, {"up"}
+        }) {
+      String[] args = java.util.Arrays.copyOf(leaf, leaf.length + 1);
+      args[leaf.length] = "--help";
+      Run help = Run.of(args);
+      assertThat(help.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCodes.OK);
+      assertThat(help.out()).contains("Exit codes:", "CONFLICT");
+    }
   }
 
   @Test
@@ -28,7 +40,9 @@ class TetherCommandTest {
   void completionPrintsABashScript() {
     Run run = Run.of("completion");
     assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(run.out()).contains("complete -F", "evaluate", "--ids-file");
+    assertThat(run.out())
+        .contains("complete -F", "evaluate", "--ids-file")
+        .contains("simulate", "transfer-leader", "--consistency", "--endpoints", "--wait-timeout");
   }
 
   @Test

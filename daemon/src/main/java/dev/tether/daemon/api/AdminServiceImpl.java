@@ -537,10 +537,12 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
           GroupHandle g =
               req.getGroup().isEmpty() ? region.regionGroup() : api.ring(req.getGroup()).group();
           try {
+            // A creation gap of 1 snapshots whenever anything was applied since the last one; 0
+            // would mean Ratis's configured gap (1024 entries) and quietly skip smaller groups.
             RaftClientReply reply =
                 g.client()
                     .getSnapshotManagementApi(region.server().getId())
-                    .create(0, api.budgetMs());
+                    .create(1, api.budgetMs());
             if (!reply.isSuccess()) {
               throw ApiError.unavailable("snapshot failed: " + reply.getException(), List.of());
             }

@@ -1,0 +1,54 @@
+package dev.tether.cli;
+
+import dev.tether.api.v1.ListNodesResponse;
+import dev.tether.client.ReadConsistency;
+import dev.tether.client.TetherClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tether node list --ring R}. */
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = "Lists the nodes of a ring in every state, with their session counts.")
+final class NodeListCommand extends RegionCommand {
+  @Mixin RingOption ring;
+
+  @Option(
+      names = "--consistency",
+      paramLabel = "C",
+      converter = ConsistencyConverter.class,
+      completionCandidates = ConsistencyConverter.Candidates.class,
+      description = ConsistencyConverter.DESCRIPTION)
+  ReadConsistency consistency = ReadConsistency.LINEARIZABLE;
+
+  @Override
+  void validate(Usage usage) {
+    ring.check(usage);
+  }
+
+  @Override
+  int run(TetherClient client) {
+    ListNodesResponse r = client.listNodes(ring.ring(), consistency);
+    if (json()) {
+      printJson(r);
+      return ExitCodes.OK;
+    }
+    String header =
+        "ring "
+            + ring.ring()
+            + " at epoch "
+            + r.getRingEpoch()
+            + ", applied index "
+            + r.getAppliedIndex()
+            + (r.getAuthoritative() ? "" : " (NOT AUTHORITATIVE: stale read)")
+            + System.lineSeparator();
+    print(
+        header
+            + (r.getNodesCount() == 0
+                ? "no nodes" + System.lineSeparator()
+                : Show.nodes(r.getNodesList())));
+    return ExitCodes.OK;
+  }
+}

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -125,13 +126,12 @@ public final class ReplicatedBench {
     List<String> modes = f.words("modes", "gc,nogc", Set.of("gc", "nogc"));
     int gcCommands = (int) f.number("gc-commands", 512, 2, 4096);
     int gcInFlight = (int) f.number("gc-max-in-flight", 8, 1, GroupCommitter.IN_FLIGHT_MAX);
-    int nogcInFlight =
-        (int)
-            f.number(
-                "nogc-max-in-flight",
-                GroupCommitter.IN_FLIGHT_MAX,
-                1,
-                GroupCommitter.IN_FLIGHT_MAX);
+    List<Integer> nogcInFlight =
+        f.numbers(
+            "nogc-max-in-flight",
+            String.valueOf(GroupCommitter.IN_FLIGHT_MAX),
+            1,
+            GroupCommitter.IN_FLIGHT_MAX);
     long electionMs =
         f.number(
             "election-ms",
@@ -148,15 +148,25 @@ public final class ReplicatedBench {
             RatisSettings.DEFAULT.purgeGap(),
             RatisSettings.DEFAULT.segmentSizeBytes());
 
-    List<Config> configs = new ArrayList<>();
+    // Grouped by callers; a bound on entries in flight above the callers is the same config.
+    List<List<Config>> groups = new ArrayList<>();
     for (int callers : inFlight) {
+      List<Config> group = new ArrayList<>();
       for (String mode : modes) {
-        configs.add(
-            mode.equals("gc")
-                ? new Config(mode, gcCommands, gcInFlight, callers)
-                : new Config(mode, 1, nogcInFlight, callers));
+        if (mode.equals("gc")) {
+          group.add(new Config(mode, gcCommands, Math.min(gcInFlight, callers), callers));
+        } else {
+          for (int max : nogcInFlight) {
+            Config c = new Config(mode, 1, Math.min(max, callers), callers);
+            if (!group.contains(c)) {
+              group.add(c);
+            }
+          }
+        }
       }
+      groups.add(group);
     }
+    List<Config> configs = groups.stream().flatMap(List::stream).toList();
     System.out.println("# replicated bench: " + Machine.describe());
     System.out.printf(
         Locale.ROOT,
@@ -178,14 +188,14 @@ public final class ReplicatedBench {
             .start()) {
       ReplicatedBench bench = new ReplicatedBench(cluster, nodes);
       for (int t = 0; t <= trials; t++) {
-        List<Config> order = new ArrayList<>(configs);
-        if (t % 2 == 0) {
-          // Alternate which mode goes first at each in-flight count: A/B, then B/A.
-          for (int i = 0; i + 1 < order.size(); i += 2) {
-            Config a = order.get(i);
-            order.set(i, order.get(i + 1));
-            order.set(i + 1, a);
+        // Alternate the order within each callers group: A/B in one trial, B/A in the next.
+        List<Config> order = new ArrayList<>();
+        for (List<Config> group : groups) {
+          List<Config> g = new ArrayList<>(group);
+          if (t % 2 == 0) {
+            Collections.reverse(g);
           }
+          order.addAll(g);
         }
         for (Config c : order) {
           long w = t == 0 ? Math.min(warmup, 3) : warmup;
@@ -385,11 +395,12 @@ public final class ReplicatedBench {
           ratios.add(
               String.format(
                   Locale.ROOT,
-                  "%d in flight: %.2fx ops/s (median %,.0f vs %,.0f)",
+                  "%d callers: %.2fx ops/s (median %,.0f vs %,.0f without, %d entries in flight)",
                   gc.callers(),
                   median(results, gc) / median(results, nogc),
                   median(results, gc),
-                  median(results, nogc)));
+                  median(results, nogc),
+                  nogc.maxInFlight()));
         }
       }
     }

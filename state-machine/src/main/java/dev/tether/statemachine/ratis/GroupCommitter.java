@@ -34,7 +34,7 @@ import org.apache.ratis.protocol.RaftClientReply;
  */
 public final class GroupCommitter {
   /** Most entries in flight at once. */
-  public static final int IN_FLIGHT_MAX = 64;
+  public static final int IN_FLIGHT_MAX = 512;
 
   private final RaftClient client;
   private final int maxCommands;

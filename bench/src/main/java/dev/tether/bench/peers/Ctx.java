@@ -41,6 +41,29 @@ final class Ctx {
             Files.newOutputStream(opt.out.resolve("run.log")), true, StandardCharsets.UTF_8);
   }
 
+  /** A step that may throw. */
+  interface Step {
+    void run() throws Exception;
+  }
+
+  /** Phases that failed, with why. */
+  final Map<String, String> failures = new LinkedHashMap<>();
+
+  /** Runs one phase; a failure is recorded and reported, and the run goes on with the next. */
+  void guard(String phase, Step step) {
+    say("=== %s", phase);
+    try {
+      step.run();
+    } catch (Exception | AssertionError e) {
+      failures.put(phase, String.valueOf(e));
+      say("%s FAILED: %s", phase, e);
+      e.printStackTrace(System.out);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** A progress line, to stdout and run.log. */
   void say(String fmt, Object... args) {
     String line = Instant.now().toString().substring(11, 19) + " " + String.format(fmt, args);

@@ -73,34 +73,49 @@ public final class PeersMain {
         start.load5(),
         start.load15(),
         start.quiet() ? "" : " (NOT QUIET: waited the maximum)");
-    int failures = 0;
-    Throughput tp = null;
-    for (String phase : opt.phases) {
-      ctx.say("=== phase %s", phase);
-      try {
-        switch (phase) {
-          case "throughput" -> {
-            tp = new Throughput(ctx);
-            tp.run();
-          }
-          default -> ctx.say("phase %s: not implemented yet", phase);
-        }
-      } catch (Exception | AssertionError e) {
-        failures++;
-        ctx.say("phase %s FAILED: %s", phase, e);
-        e.printStackTrace(System.out);
-        ctx.results.put(phase + "_error", String.valueOf(e));
-      } finally {
-        if (tp != null && phase.equals("throughput")) {
-          ctx.results.put("throughput", Report.throughputJson(tp.cells()));
-        }
-        Report.write(ctx, tp);
+    Throughput tp = new Throughput(ctx);
+    try {
+      if (opt.phases.contains("throughput")
+          || opt.phases.contains("membership")
+          || opt.phases.contains("nodefail")) {
+        ctx.guard("shared clusters", tp::run);
+        finish(ctx, tp);
       }
+      if (opt.phases.contains("failover") || opt.phases.contains("steady")) {
+        ctx.guard("failover", () -> new Failover(ctx).run());
+        finish(ctx, tp);
+      }
+      if (opt.phases.contains("scale")) {
+        ctx.guard("scale", () -> new Scale(ctx).run());
+      }
+    } finally {
+      meta.put("finished", Instant.now().toString());
+      meta.put("failures", ctx.failures);
+      finish(ctx, tp);
     }
-    meta.put("finished", Instant.now().toString());
-    Report.write(ctx, tp);
     System.out.println();
     System.out.println(Files.readString(opt.out.resolve("results.md")));
+    int failures = ctx.failures.size();
     return failures == 0 ? 0 : 1;
+  }
+
+  /** Targets, chart and report files from what has run so far. */
+  private static void finish(Ctx ctx, Throughput tp) throws java.io.IOException {
+    Targets.evaluate(ctx, tp.cells());
+    if (!tp.cells().isEmpty()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> meta = (Map<String, Object>) ctx.results.get("meta");
+      Chart.write(
+          tp.cells(),
+          "Tether vs etcd "
+              + ((Map<?, ?>) meta.get("machine")).get("etcd")
+              + ", one run, "
+              + meta.get("started")
+              + ", "
+              + meta.get("mode")
+              + " mode",
+          ctx.opt.out.resolve("throughput.png"));
+    }
+    Report.write(ctx, tp);
   }
 }

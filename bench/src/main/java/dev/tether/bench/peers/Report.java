@@ -134,8 +134,117 @@ final class Report {
     return b.toString();
   }
 
+  @SuppressWarnings("unchecked")
+  static String failoverMd(List<Map<String, Object>> configs) {
+    StringBuilder b = new StringBuilder();
+    b.append(
+        "| system | trials | median max gap ms | min–max ms | steady run: term increments /"
+            + " writes / failed |\n|---|---:|---:|---|---|\n");
+    for (Map<String, Object> c : configs) {
+      List<Map<String, Object>> trials = (List<Map<String, Object>>) c.get("trials");
+      String steady = "";
+      if (c.get("steady") instanceof Map<?, ?> st) {
+        steady =
+            String.format(
+                "%s in %s s / %s / %s",
+                st.get("term_increments"),
+                st.get("seconds"),
+                st.get("writes"),
+                st.get("failed_writes"));
+      }
+      b.append(
+          String.format(
+              "| %s | %d | %s | %s–%s | %s |%n",
+              c.get("system"),
+              trials.size(),
+              c.get("median_gap_ms"),
+              c.get("min_gap_ms"),
+              c.get("max_gap_ms"),
+              steady));
+    }
+    b.append(
+        "\nOne writer, one write in flight, each bounded by "
+            + Failover.OP_TIMEOUT_MS
+            + " ms, through each system's own client (TetherClient; jetcd with all endpoints);"
+            + " the leader is killed with SIGKILL "
+            + Failover.BEFORE_KILL_MS
+            + " ms into the trial and restarted after it. Gap = the largest time between two"
+            + " consecutive successful writes. Term increments count elections (both systems"
+            + " use pre-vote-free terms: every election, successful or not, adds one).\n");
+    return b.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  static String nodeFailureMd(List<Map<String, Object>> rows, int ttlMs) {
+    StringBuilder b = new StringBuilder();
+    b.append(
+        "| sessions | trial | Tether: DOWN after ms | rehomed after DOWN ms | total ms |"
+            + " etcd: all keys deleted after ms |\n|---:|---:|---:|---:|---:|---:|\n");
+    for (Map<String, Object> r : rows) {
+      Map<String, Object> t = (Map<String, Object>) r.get("tether");
+      Map<String, Object> e = (Map<String, Object>) r.get("etcd");
+      b.append(
+          String.format(
+              "| %s | %s | %s | %s | %s | %s |%n",
+              t.get("sessions_on_node"),
+              r.get("trial"),
+              t.get("detect_ms"),
+              t.get("rehome_ms"),
+              t.get("total_ms"),
+              e.get("total_ms")));
+    }
+    b.append(
+        "\nLease TTL "
+            + ttlMs
+            + " ms (Tether ring policy; etcd lease TTL rounded up to whole seconds, at least 2 s)."
+            + " Times are from the last confirmed renewal. Tether commits the node DOWN, then"
+            + " moves every session to a live node with a new fencing token; etcd only deletes"
+            + " the keys (owners would still have to be chosen and written).\n");
+    return b.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  static String scaleMd(Map<String, Object> s) {
+    StringBuilder b = new StringBuilder();
+    b.append("| quantity | value |\n|---|---|\n");
+    b.append(
+        row("sessions pinned (target)", s.get("sessions") + " (" + s.get("target_sessions") + ")"));
+    b.append(
+        row(
+            "load time s / opens per s",
+            s.get("load_seconds") + " / " + s.get("load_opens_per_sec")));
+    for (String g : List.of("1x1", "4x256")) {
+      if (s.get("lookup_linearizable_" + g) instanceof Map<?, ?> m) {
+        b.append(
+            row(
+                "linearizable lookup " + g + ": ops/s, p50 µs, p99 µs",
+                m.get("ops_per_sec") + ", " + m.get("p50_us") + ", " + m.get("p99_us")));
+      }
+    }
+    if (s.get("daemons") instanceof List<?> ds) {
+      for (Object o : ds) {
+        Map<String, Object> d = (Map<String, Object>) o;
+        b.append(
+            row(
+                d.get("daemon") + ": heap after full GC MiB, disk MiB",
+                String.format(
+                    "%.0f, %.0f",
+                    ((Number) d.get("heap_used_after_gc_bytes")).doubleValue() / (1 << 20),
+                    ((Number) d.get("disk_bytes")).doubleValue() / (1 << 20))));
+      }
+    }
+    b.append(
+        row("new daemon: AddDaemon returned after s", s.get("catch_up_add_daemon_returned_s")));
+    b.append(row("new daemon: applied the ring's commit index after s", s.get("catch_up_s")));
+    return b.toString();
+  }
+
+  private static String row(String k, Object v) {
+    return "| " + k + " | " + v + " |\n";
+  }
+
   static void write(Ctx ctx, Throughput tp) throws IOException {
-    if (tp != null) {
+    if (tp != null && !tp.cells().isEmpty()) {
       ctx.md.put("throughput", throughputMd(tp.cells()));
     }
     ctx.results.put("targets", ctx.targets);

@@ -230,11 +230,29 @@ final class TetherRegion implements AutoCloseable {
     return 0;
   }
 
-  /** Creates a ring and joins {@code nodes} ACTIVE nodes {@code n1..}; waits until all serve it. */
+  /**
+   * Creates a ring and joins {@code nodes} ACTIVE nodes {@code n1..}; returns once every daemon
+   * serves it. A busy machine can make the ring's first election outlast CreateRing's own wait
+   * (UNAVAILABLE): the harness then waits for the ring's leader itself.
+   */
   void createRing(String ring, Policy policy, int nodes) throws InterruptedException {
-    AdminServiceGrpc.newBlockingStub(channel(1))
-        .withDeadlineAfter(30, TimeUnit.SECONDS)
-        .createRing(CreateRingRequest.newBuilder().setName(ring).setPolicy(policy).build());
+    try {
+      AdminServiceGrpc.newBlockingStub(channel(1))
+          .withDeadlineAfter(30, TimeUnit.SECONDS)
+          .createRing(CreateRingRequest.newBuilder().setName(ring).setPolicy(policy).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
+        throw e;
+      }
+    }
+    long deadline = System.nanoTime() + START_MS_MAX * 1_000_000;
+    while (leader(ring) == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "ring " + ring + " has no leader after " + START_MS_MAX + " ms");
+      }
+      Thread.sleep(200);
+    }
     for (int n = 1; n <= nodes; n++) {
       join(ring, "n" + n);
     }
@@ -243,7 +261,22 @@ final class TetherRegion implements AutoCloseable {
     }
   }
 
-  void join(String ring, String node) {
+  /** Joins (or rejoins) a node, retrying UNAVAILABLE for a while (a ring still starting). */
+  void join(String ring, String node) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        joinOnce(ring, node);
+        return;
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE || attempt >= 30) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  private void joinOnce(String ring, String node) {
     MembershipServiceGrpc.newBlockingStub(channel(1))
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .join(

@@ -59,14 +59,29 @@ final class Throughput {
       etcd.start();
       tether.start();
       tether.createRing(RING, LONG_LEASE, 3);
-      startEcho();
+      if (o.phases.contains("throughput")) {
+        startEcho();
+      }
       Workloads.Keys keys = new Workloads.Keys(o.keys, 42);
       byte[] value = Workloads.payload(VALUE_BYTES, 1);
-      populate(tether, etcd, keys, value);
-      for (String scenario : o.scenarios) {
-        for (int[] g : o.grid(scenario)) {
-          runCell(scenario, g[0], g[1], tether, etcd, keys, value);
-        }
+      if (o.phases.contains("throughput")) {
+        ctx.guard(
+            "throughput",
+            () -> {
+              populate(tether, etcd, keys, value);
+              for (String scenario : o.scenarios) {
+                for (int[] g : o.grid(scenario)) {
+                  runCell(scenario, g[0], g[1], tether, etcd, keys, value);
+                  ctx.results.put("throughput", Report.throughputJson(cells));
+                }
+              }
+            });
+      }
+      if (o.phases.contains("membership")) {
+        ctx.guard("membership", () -> new Membership(ctx).run(tether, etcd));
+      }
+      if (o.phases.contains("nodefail")) {
+        ctx.guard("nodefail", () -> new NodeFailure(ctx).run(tether, etcd));
       }
     } finally {
       ctx.procs.stop("echo");

@@ -101,6 +101,7 @@ final class Ctx {
   List<String> daemonJvmArgs() throws IOException {
     List<String> a =
         new ArrayList<>(List.of(opt.daemonHeap, "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError"));
+    a.addAll(opt.daemonJvmArgs);
     if (opt.jfr) {
       a.add(
           "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="

@@ -223,6 +223,7 @@ final class Failover {
       Thread.sleep(BEFORE_KILL_MS);
       int leader = t.leader();
       long kill = System.nanoTime();
+      java.time.Instant killWall = java.time.Instant.now();
       t.kill9(leader);
       long killedAt = System.nanoTime();
       Thread.sleep(Math.max(4_000, 6L * electionOf(t)));
@@ -230,6 +231,7 @@ final class Failover {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("trial", n);
       m.put("killed_member", leader);
+      m.put("killed_at", killWall.toString());
       m.put("kill_ms", (killedAt - kill) / 1e6);
       double gap = w.maxGapMsAround(kill);
       m.put("max_gap_ms", Stats.round(gap, 1));
@@ -239,11 +241,12 @@ final class Failover {
       trials.add(m);
       gaps.add(gap);
       ctx.say(
-          "failover %-45s trial %d: killed %d, max gap %.0f ms, first ok %.0f ms after the kill"
-              + "  [load %.2f%s]",
+          "failover %-45s trial %d: killed %d at %s, max gap %.0f ms, first ok %.0f ms after"
+              + " the kill  [load %.2f%s]",
           t.label(),
           n,
           leader,
+          killWall.toString().substring(11, 23),
           gap,
           w.firstOkAfterMs(kill),
           q.load1(),
@@ -309,6 +312,7 @@ final class Failover {
     private final long[] okAt = new long[SUCCESSES_MAX];
     private int ok;
     private long failed;
+    private long stoppedAt;
     private Thread thread;
 
     Writer(Target target) {
@@ -340,6 +344,9 @@ final class Failover {
 
     void stop() throws InterruptedException {
       stop.set(true);
+      synchronized (this) {
+        stoppedAt = System.nanoTime();
+      }
       thread.join(10_000);
     }
 
@@ -351,13 +358,20 @@ final class Failover {
       return failed;
     }
 
-    /** Largest gap between consecutive successes among those that end after {@code from}. */
+    /**
+     * Largest gap between consecutive successes among those that end after {@code from}; a writer
+     * with no success after {@code from} counts the open gap up to when it was stopped.
+     */
     synchronized double maxGapMsAround(long from) {
       long max = 0;
       for (int i = 1; i < ok; i++) {
         if (okAt[i] >= from) {
           max = Math.max(max, okAt[i] - okAt[i - 1]);
         }
+      }
+      if (stoppedAt > 0) {
+        long last = ok == 0 ? from : okAt[ok - 1];
+        max = Math.max(max, stoppedAt - last);
       }
       return max / 1e6;
     }

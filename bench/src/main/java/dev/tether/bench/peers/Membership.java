@@ -107,7 +107,7 @@ final class Membership {
                     r -> s.add(r.getHeader().getRevision())));
       }
       Thread.sleep(1_000);
-      ManagedChannel leader = TetherRegion.newChannel(tether.api(tether.leader(ring)));
+      ManagedChannel leader = TetherRegion.newChannel(tether.api(tether.awaitLeader(ring)));
       chs.add(leader);
       var ms = MembershipServiceGrpc.newBlockingStub(leader);
       Client ec = clients.get(Math.max(0, etcd.leader() - 1));
@@ -139,6 +139,8 @@ final class Membership {
                         .leave(LeaveRequest.newBuilder().setRing(ring).setNodeId(node).build())
                         .getRingEpoch();
               };
+          lat.computeIfAbsent("tether " + op + " committed", x -> new ArrayList<>())
+              .add((System.nanoTime() - t0) / 1e6);
           lat.computeIfAbsent("tether " + op, x -> new ArrayList<>())
               .add(allSeenMs(tSeen, epoch, t0));
           long e0 = System.nanoTime();
@@ -165,6 +167,8 @@ final class Membership {
                 default ->
                     ec.getKVClient().delete(key).get(5, TimeUnit.SECONDS).getHeader().getRevision();
               };
+          lat.computeIfAbsent("etcd " + op + " committed", x -> new ArrayList<>())
+              .add((System.nanoTime() - e0) / 1e6);
           lat.computeIfAbsent("etcd " + op, x -> new ArrayList<>()).add(allSeenMs(eSeen, rev, e0));
         }
         if (!q.quiet()) {
@@ -187,6 +191,8 @@ final class Membership {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("tether_ms", t);
       m.put("etcd_ms", e);
+      m.put("tether_committed_p50_ms", Stats.round(Stats.median(lat.get("tether " + op + " committed")), 2));
+      m.put("etcd_committed_p50_ms", Stats.round(Stats.median(lat.get("etcd " + op + " committed")), 2));
       m.put("tether_p50_ms", Stats.round(Stats.median(t), 2));
       m.put("tether_p99_ms", Stats.round(Stats.quantile(t, 0.99), 2));
       m.put("etcd_p50_ms", Stats.round(Stats.median(e), 2));
@@ -194,13 +200,15 @@ final class Membership {
       out.put(op, m);
       md.append(
           String.format(
-              "| %s | %.2f | %.2f | %.2f | %.2f | %.2f× |%n",
+              "| %s | %.2f | %.2f | %.2f | %.2f | %.2f× | %.2f / %.2f |%n",
               op,
               Stats.median(t),
               Stats.quantile(t, 0.99),
               Stats.median(e),
               Stats.quantile(e, 0.99),
-              Stats.median(t) / Stats.median(e)));
+              Stats.median(t) / Stats.median(e),
+              Stats.median(lat.get("tether " + op + " committed")),
+              Stats.median(lat.get("etcd " + op + " committed"))));
       ctx.say(
           "membership %-5s: tether p50 %.1f ms p99 %.1f ms; etcd p50 %.1f ms p99 %.1f ms",
           op, Stats.median(t), Stats.quantile(t, 0.99), Stats.median(e), Stats.quantile(e, 0.99));

@@ -43,6 +43,9 @@ final class NodeFailure {
   /** Most time a failure may take to be handled before the trial gives up, milliseconds. */
   static final long HANDLED_MS_MAX = 60_000;
 
+  /** Puts per etcd transaction while loading (etcd's --max-txn-ops default). */
+  static final int ETCD_TXN_OPS = 128;
+
   /** Poll period of the failed node's record, milliseconds. */
   static final long POLL_MS = 5;
 
@@ -86,7 +89,7 @@ final class NodeFailure {
     String node = "n1";
     tether.join(RING, node);
     keeper.keep(node);
-    int leader = tether.leader(RING);
+    int leader = tether.awaitLeader(RING);
     // Pin n sessions to the node that will fail (the hint is honoured below its load cap, which a
     // balance factor of 10 keeps above its load).
     ManagedChannel ch = TetherRegion.newChannel(tether.api(leader));
@@ -190,19 +193,29 @@ final class NodeFailure {
                   });
       ByteSequence value = ByteSequence.from(Workloads.payload(Throughput.VALUE_BYTES, 3));
       PutOption withLease = PutOption.builder().withLeaseId(lease).build();
+      // Keys go in transactions of ETCD_TXN_OPS puts (etcd's --max-txn-ops default), so loading
+      // stays well inside one lease TTL even on a busy machine.
       AtomicInteger next = new AtomicInteger();
       List<LoadGen.Conn> conns = new ArrayList<>();
       for (int k = 0; k < 4; k++) {
         conns.add(
             slot -> {
-              int i = next.getAndIncrement();
-              return i >= n
-                  ? null
-                  : c.getKVClient()
-                      .put(ByteSequence.from(prefix + i, StandardCharsets.UTF_8), value, withLease);
+              int from = next.getAndAdd(ETCD_TXN_OPS);
+              if (from >= n) {
+                return null;
+              }
+              var txn = c.getKVClient().txn();
+              List<io.etcd.jetcd.op.Op> puts = new ArrayList<>();
+              for (int i = from; i < Math.min(n, from + ETCD_TXN_OPS); i++) {
+                puts.add(
+                    io.etcd.jetcd.op.Op.put(
+                        ByteSequence.from(prefix + i, StandardCharsets.UTF_8), value, withLease));
+              }
+              return txn.Then(puts.toArray(new io.etcd.jetcd.op.Op[0])).commit();
             });
       }
-      LoadGen.Result load = LoadGen.run(conns, 256, 0, 600_000);
+      LoadGen.Result loadTxns = LoadGen.run(conns, 8, 0, 600_000);
+      long keys = Math.min(n, loadTxns.ops() * (long) ETCD_TXN_OPS);
       AtomicInteger deleted = new AtomicInteger();
       CompletableFuture<Long> allDeleted = new CompletableFuture<>();
       Watch.Watcher w =
@@ -213,7 +226,7 @@ final class NodeFailure {
                   r -> {
                     for (WatchEvent e : r.getEvents()) {
                       if (e.getEventType() == WatchEvent.EventType.DELETE
-                          && deleted.incrementAndGet() >= load.ops()) {
+                          && deleted.incrementAndGet() >= keys) {
                         allDeleted.complete(System.nanoTime());
                       }
                     }
@@ -230,7 +243,8 @@ final class NodeFailure {
           done = null;
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("keys", load.ops());
+        m.put("keys", keys);
+        m.put("load_errors", loadTxns.errors());
         m.put("lease_ttl_s", ttlS);
         m.put("total_ms", done == null ? null : Stats.round((done - last) / 1e6, 1));
         m.put("deleted_seen", deleted.get());
@@ -238,7 +252,7 @@ final class NodeFailure {
         ctx.say(
             "node failure etcd   %7d keys on one lease (TTL %d s): all deletions seen %s ms after"
                 + " the last keepalive",
-            load.ops(), ttlS, m.get("total_ms"));
+            keys, ttlS, m.get("total_ms"));
         return m;
       } finally {
         w.close();

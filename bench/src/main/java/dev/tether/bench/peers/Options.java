@@ -37,6 +37,8 @@ final class Options {
   int etcdBase = 21_379;
   int echoPort = 17_700;
   String daemonHeap = "-Xmx2g";
+  /** Extra JVM options for every daemon (diagnostics, e.g. a logback file). */
+  List<String> daemonJvmArgs = new java.util.ArrayList<>();
 
   /** Record a JFR profile of every daemon into the log directory (profiling runs only). */
   boolean jfr;
@@ -99,6 +101,7 @@ final class Options {
             o.failoverElectionMs = bounded(a, Integer.parseInt(v), 150, 30_000);
         case "--lease-ttl-ms" -> o.leaseTtlMs = bounded(a, Integer.parseInt(v), 500, 60_000);
         case "--daemon-heap" -> o.daemonHeap = v;
+        case "--daemon-jvm-arg" -> o.daemonJvmArgs.add(v);
         case "--scenarios" -> o.scenarios = List.of(v.split(","));
         case "--systems" -> o.systems = new LinkedHashSet<>(List.of(v.split(",")));
         case "--grid" -> {

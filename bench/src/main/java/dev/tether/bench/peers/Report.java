@@ -169,8 +169,9 @@ final class Report {
             + " the leader is killed with SIGKILL "
             + Failover.BEFORE_KILL_MS
             + " ms into the trial and restarted after it. Gap = the largest time between two"
-            + " consecutive successful writes. Term increments count elections (both systems"
-            + " use pre-vote-free terms: every election, successful or not, adds one).\n");
+            + " consecutive successful writes. Term increments count elections that started a new"
+            + " term (Ratis runs a pre-vote first, so a failed pre-vote adds none; etcd 3.4 has"
+            + " pre-vote off by default).\n");
     return b.toString();
   }
 

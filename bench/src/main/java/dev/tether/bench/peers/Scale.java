@@ -56,7 +56,7 @@ final class Scale {
     try (TetherRegion region = ctx.region("scale-tether", conf)) {
       region.start();
       region.createRing(RING, Throughput.LONG_LEASE, 3);
-      int leader = region.leader(RING);
+      int leader = region.awaitLeader(RING);
       // Load.
       long t0 = System.nanoTime();
       AtomicLong next = new AtomicLong();

@@ -214,6 +214,21 @@ final class TetherRegion implements AutoCloseable {
         .status(StatusRequest.getDefaultInstance());
   }
 
+  /** The leader of {@code group}, waiting (bounded) while an election is under way. */
+  int awaitLeader(String group) throws InterruptedException {
+    long deadline = System.nanoTime() + START_MS_MAX * 1_000_000;
+    while (true) {
+      int l = leader(group);
+      if (l != 0) {
+        return l;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(group + " has no leader after " + START_MS_MAX + " ms");
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** The 1-based daemon that leads {@code group} ("region" or a ring), 0 when none is known. */
   int leader(String group) {
     for (int i = 1; i <= SIZE; i++) {

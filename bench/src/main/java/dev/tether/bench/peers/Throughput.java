@@ -179,7 +179,7 @@ final class Throughput {
       systems.add("echo");
     }
     systems.retainAll(o.systems);
-    int tLeader = tether.leader(RING);
+    int tLeader = tether.awaitLeader(RING);
     int eLeader = etcd.leader();
     List<ManagedChannel> chs = new ArrayList<>();
     List<Client> clients = new ArrayList<>();

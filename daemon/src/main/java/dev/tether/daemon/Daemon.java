@@ -101,6 +101,13 @@ public final class Daemon implements AutoCloseable {
           "*** TEST-ONLY PLANTED BUGS ENABLED: {} — this daemon is deliberately unsafe ***",
           config.plantedBugs());
     }
+    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+      LOG.warn(
+          "the common fork-join pool has {} thread(s): CompletableFuture starts a thread per async"
+              + " task, and Ratis appends use them; start the JVM with"
+              + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+          java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+    }
     Daemon d = new Daemon(config);
     try {
       d.region.start();

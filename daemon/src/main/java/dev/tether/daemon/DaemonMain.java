@@ -18,7 +18,20 @@ public final class DaemonMain {
   /** Exit code when the config is invalid. */
   static final int EXIT_USAGE = 2;
 
+  /** The JDK property that sizes the common fork-join pool. */
+  static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+  /**
+   * Fewest threads the common pool may have. With fewer than 2 (the JDK default on a 2-CPU machine:
+   * CPUs - 1), {@code CompletableFuture}'s {@code *Async} stages run on a new thread per task;
+   * Ratis chains every log append with {@code thenComposeAsync}, so a 2-CPU daemon started and
+   * ended a thread per write (profiled in docs/performance.md, "Side by side with etcd").
+   */
+  static final int COMMON_POOL_PARALLELISM_MIN = 2;
+
   public static void main(String[] args) throws Exception {
+    ensureCommonPool();
     Path config = null;
     Map<String, String> overrides = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
@@ -47,5 +60,16 @@ public final class DaemonMain {
     }
     Daemon daemon = Daemon.start(cfg, DaemonMain.class.getPackage().getImplementationVersion());
     daemon.awaitTermination();
+  }
+
+  /**
+   * Sizes the common pool to at least {@link #COMMON_POOL_PARALLELISM_MIN} unless the operator set
+   * it; must run before anything touches the pool, hence first in {@code main}.
+   */
+  static void ensureCommonPool() {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null
+        && Runtime.getRuntime().availableProcessors() - 1 < COMMON_POOL_PARALLELISM_MIN) {
+      System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(COMMON_POOL_PARALLELISM_MIN));
+    }
   }
 }

@@ -4,6 +4,10 @@ import dev.tether.statemachine.ratis.GroupCommitter;
 import dev.tether.statemachine.ratis.TetherStateMachine;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -17,6 +21,20 @@ import org.apache.ratis.server.RaftServer;
  * writes to the group's leader (group commit), and linearizable reads served locally.
  */
 public final class GroupHandle implements AutoCloseable {
+  /** How often a leader read waiting for a majority's replies checks again, ms. */
+  static final long READ_CONFIRM_POLL_MS = 5;
+
+  /** Longest a leader read waits for a majority's replies before failing, ms. */
+  static final long READ_CONFIRM_MS_MAX = 10_000;
+
+  private static final ScheduledExecutorService CONFIRMER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "tether-read-confirm");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final RaftServer server;
   private final RaftGroupId groupId;
   private final RaftClient client;
@@ -35,7 +53,9 @@ public final class GroupHandle implements AutoCloseable {
     this.groupId = groupId;
     this.client = client;
     this.committer = new GroupCommitter(client, maxCommands, maxInFlight);
-    this.reads = new ReadBatcher(client, server.getId(), readBatchMax, readInFlightMax);
+    this.reads =
+        new ReadBatcher(
+            client, server.getId(), readBatchMax, readInFlightMax, this::confirmLeadershipSince);
   }
 
   public RaftGroupId groupId() {
@@ -115,6 +135,58 @@ public final class GroupHandle implements AutoCloseable {
       return role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
     }
     return -1;
+  }
+
+  /**
+   * Completes once this daemon, if it led the group when the read began ({@code sinceNanos}), has
+   * heard from a majority of the group (itself included) after that instant; fails if it stops
+   * leading first. A daemon that did not lead completes at once (a follower read was confirmed by
+   * the leader it asked).
+   *
+   * <p>Why: Ratis 3.3.0 answers a ReadIndex at once, without a heartbeat round, when the commit
+   * index is not above one a majority acknowledged earlier ({@code
+   * ReadIndexHeartbeats.addAppendEntriesListener} returns null). A leader cut off from the others
+   * keeps its commit index, so it answers every read from its own state as linearizable until it
+   * steps down (a majority silent for the maximum election timeout), while the others may already
+   * have elected a leader and committed writes. Requiring replies that arrived after the read began
+   * closes that window on the leader.
+   */
+  CompletableFuture<Void> confirmLeadershipSince(long sinceNanos) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Optional<RaftServer.Division> d = division();
+    if (d.isEmpty() || !d.get().getInfo().isLeader()) {
+      done.complete(null);
+      return done;
+    }
+    confirm(sinceNanos, done);
+    return done;
+  }
+
+  private void confirm(long sinceNanos, CompletableFuture<Void> done) {
+    Optional<RaftServer.Division> d = division();
+    if (d.isEmpty() || !d.get().getInfo().isLeader()) {
+      done.completeExceptionally(
+          new IllegalStateException("lost the leadership of " + groupId + " during the read"));
+      return;
+    }
+    long sinceMs = (System.nanoTime() - sinceNanos) / 1_000_000;
+    RoleInfoProto role = d.get().getInfo().getRoleInfoProto();
+    int voters = d.get().getGroup().getPeers().size();
+    long heard =
+        1
+            + role.getLeaderInfo().getFollowerInfoList().stream()
+                .filter(f -> f.getLastRpcElapsedTimeMs() < sinceMs)
+                .count();
+    if (2 * heard > voters) {
+      done.complete(null);
+    } else if (sinceMs > READ_CONFIRM_MS_MAX) {
+      done.completeExceptionally(
+          new java.util.concurrent.TimeoutException(
+              "no majority answered the leader of " + groupId + " within " + sinceMs + " ms"));
+    } else {
+      CONFIRMER.schedule(
+          () -> confirm(sinceNanos, done), READ_CONFIRM_POLL_MS, TimeUnit.MILLISECONDS);
+    }
   }
 
   public long appliedIndex() {

@@ -50,6 +50,16 @@ public final class LeaderDuties {
   private final boolean ignoreLeadership;
   private final DutyListener listener;
   private final Map<String, Long> leaseDeadlines = new ConcurrentHashMap<>();
+
+  /**
+   * Nodes whose lease this leader has declared expired in its term: their ExpireNode is on its way
+   * to the log. No renewal is accepted for them any more, even before the DOWN commits: a renewal
+   * confirmed in between would let the node serve on while the expiry, already decided, commits and
+   * its sessions move away. Guarded, with {@link #leaseDeadlines} updates, by {@link #leaseLock}.
+   */
+  private final Set<String> expiring = ConcurrentHashMap.newKeySet();
+
+  private final Object leaseLock = new Object();
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
   private volatile long leaderTerm = -1;
   private long lastTickNanos;
@@ -105,7 +115,17 @@ public final class LeaderDuties {
           false, meta.getPolicy().getLeaseTtlMs(), "node " + nodeId + " is " + node.getState());
     }
     long ttl = meta.getPolicy().getLeaseTtlMs();
-    leaseDeadlines.put(nodeId, ticker.nanos() + ttl * 1_000_000L);
+    synchronized (leaseLock) {
+      if (expiring.contains(nodeId)) {
+        return new Renewal(
+            false,
+            ttl,
+            "the lease of node "
+                + nodeId
+                + " expired; it is being marked DOWN and must join again");
+      }
+      leaseDeadlines.put(nodeId, ticker.nanos() + ttl * 1_000_000L);
+    }
     return new Renewal(true, ttl, "");
   }
 
@@ -121,7 +141,10 @@ public final class LeaderDuties {
         LOG.info("ring {}: lost leadership of term {}; leader duties stop", ring, leaderTerm);
       }
       leaderTerm = -1;
-      leaseDeadlines.clear();
+      synchronized (leaseLock) {
+        leaseDeadlines.clear();
+        expiring.clear();
+      }
       paceBudget.clear();
       return;
     }
@@ -133,10 +156,13 @@ public final class LeaderDuties {
       // A new leader gives every lease a full TTL: it cannot know when others renewed.
       leaderTerm = term;
       long ttlNanos = meta.getPolicy().getLeaseTtlMs() * 1_000_000L;
-      leaseDeadlines.clear();
-      for (NodeRecord n : nodes()) {
-        if (holdsLease(n.getState())) {
-          leaseDeadlines.put(n.getId(), now + ttlNanos);
+      synchronized (leaseLock) {
+        leaseDeadlines.clear();
+        expiring.clear();
+        for (NodeRecord n : nodes()) {
+          if (holdsLease(n.getState())) {
+            leaseDeadlines.put(n.getId(), now + ttlNanos);
+          }
         }
       }
       LOG.info("ring {}: leading term {}; {} leases restarted", ring, term, leaseDeadlines.size());
@@ -154,28 +180,45 @@ public final class LeaderDuties {
   }
 
   private void expireLease(NodeRecord n, long now, long term) {
+    String id = n.getId();
     if (!holdsLease(n.getState())) {
-      leaseDeadlines.remove(n.getId());
+      synchronized (leaseLock) {
+        leaseDeadlines.remove(id);
+        expiring.remove(id);
+      }
       return;
     }
-    Long deadline = leaseDeadlines.get(n.getId());
-    if (deadline == null) {
-      // A node that joined during this term: its lease starts now.
-      leaseDeadlines.put(n.getId(), now + meta().getPolicy().getLeaseTtlMs() * 1_000_000L);
-      return;
+    synchronized (leaseLock) {
+      Long deadline = leaseDeadlines.get(id);
+      if (deadline == null) {
+        // A node that joined during this term: its lease starts now.
+        leaseDeadlines.put(id, now + meta().getPolicy().getLeaseTtlMs() * 1_000_000L);
+        return;
+      }
+      // The clock read under the lock: a renewal that got in since the tick began counts.
+      if (ticker.nanos() - deadline < 0) {
+        return;
+      }
+      // Decided: from here on no renewal is accepted until the node is DOWN (or rejoins).
+      expiring.add(id);
     }
-    if (now - deadline >= 0) {
-      submit(
-          "expire:" + n.getId(),
-          List.of(
-              Command.newBuilder()
-                  .setExpireNode(ExpireNode.newBuilder().setNodeId(n.getId()).setIssuerTerm(term))
-                  .build()),
-          () -> {
-            leaseDeadlines.remove(n.getId());
-            listener.leaseExpired(ring, n.getId());
-          });
-    }
+    submit(
+        "expire:" + id,
+        List.of(
+            Command.newBuilder()
+                .setExpireNode(ExpireNode.newBuilder().setNodeId(id).setIssuerTerm(term))
+                .build()),
+        results -> {
+          synchronized (leaseLock) {
+            leaseDeadlines.remove(id);
+            expiring.remove(id);
+          }
+          listener.leaseExpired(ring, id);
+        },
+        // Refused (the node already left its leasing state, or the term moved on): nothing was
+        // expired. A failure without an answer keeps the node expiring: the entry may still
+        // commit, and the next tick submits it again.
+        () -> expiring.remove(id));
   }
 
   private void advanceWarmup(NodeRecord n, long wallNow) {
@@ -315,12 +358,18 @@ public final class LeaderDuties {
 
   /** As below, for a duty that needs nothing from its results. */
   private void submit(String key, List<Command> commands, Runnable onSuccess) {
-    submit(key, commands, results -> onSuccess.run());
+    submit(key, commands, results -> onSuccess.run(), () -> {});
   }
 
-  /** Sends a duty's commands as their own entry unless the same duty is still in flight. */
+  /**
+   * Sends a duty's commands as their own entry unless the same duty is still in flight; {@code
+   * onRefused} runs when the state machine applied the entry but refused the command.
+   */
   private void submit(
-      String key, List<Command> commands, java.util.function.Consumer<ResultBatch> onSuccess) {
+      String key,
+      List<Command> commands,
+      java.util.function.Consumer<ResultBatch> onSuccess,
+      Runnable onRefused) {
     if (!pending.add(key)) {
       return;
     }
@@ -334,6 +383,8 @@ public final class LeaderDuties {
                 LOG.debug("ring {}: duty {} failed: {}", ring, key, error.toString());
               } else if (results.getResults(0).getCodeValue() == 0) {
                 onSuccess.accept(results);
+              } else {
+                onRefused.run();
               }
             });
   }

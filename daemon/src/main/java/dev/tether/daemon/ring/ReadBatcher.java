@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.LongFunction;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -26,6 +27,7 @@ public final class ReadBatcher {
   private final RaftPeerId self;
   private final int batchMax;
   private final int inFlightMax;
+  private final LongFunction<CompletableFuture<Void>> confirmSince;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
 
@@ -34,11 +36,21 @@ public final class ReadBatcher {
   /** One lookup's answer and the applied index of the replica that answered. */
   public record Answer(OwnerAnswer answer, long appliedIndex, long epoch) {}
 
-  public ReadBatcher(RaftClient client, RaftPeerId self, int batchMax, int inFlightMax) {
+  /**
+   * @param confirmSince completes when leadership, if held, was confirmed by a majority after the
+   *     given {@link System#nanoTime} instant (see {@link GroupHandle#confirmLeadershipSince})
+   */
+  public ReadBatcher(
+      RaftClient client,
+      RaftPeerId self,
+      int batchMax,
+      int inFlightMax,
+      LongFunction<CompletableFuture<Void>> confirmSince) {
     this.client = client;
     this.self = self;
     this.batchMax = batchMax;
     this.inFlightMax = inFlightMax;
+    this.confirmSince = confirmSince;
   }
 
   /** The linearizable owner of {@code sessionId}, combined with concurrent lookups. */
@@ -56,10 +68,12 @@ public final class ReadBatcher {
    * request of this client (the ordered stream would hold it behind a slow write).
    */
   public CompletableFuture<QueryResult> query(Query q) {
+    long started = System.nanoTime();
     return client
         .async()
         .sendReadOnlyUnordered(Codec.message(q), self)
-        .thenApply(ReadBatcher::resultOf);
+        .thenApply(ReadBatcher::resultOf)
+        .thenCompose(r -> confirmSince.apply(started).thenApply(v -> r));
   }
 
   private void pump() {

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -94,6 +95,10 @@ public final class Region implements AutoCloseable {
     Files.createDirectories(raftDir);
     Files.createDirectories(stateDir);
     RaftProperties props = config.raft().serverProperties(raftDir, config.raftAddress().port());
+    // Listen on the configured address, as the API and HTTP servers do, not on every interface:
+    // raft_address is documented as the listen and advertised address, and daemons that share a
+    // port on different local addresses (the chaos suite's relays) must not collide.
+    GrpcConfigKeys.Server.setHost(props, config.raftAddress().host());
     if (config.has(PlantedBug.NO_FSYNC)) {
       RaftServerConfigKeys.Log.setUseMemory(props, true);
     }

@@ -191,8 +191,12 @@ final class Membership {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("tether_ms", t);
       m.put("etcd_ms", e);
-      m.put("tether_committed_p50_ms", Stats.round(Stats.median(lat.get("tether " + op + " committed")), 2));
-      m.put("etcd_committed_p50_ms", Stats.round(Stats.median(lat.get("etcd " + op + " committed")), 2));
+      m.put(
+          "tether_committed_p50_ms",
+          Stats.round(Stats.median(lat.get("tether " + op + " committed")), 2));
+      m.put(
+          "etcd_committed_p50_ms",
+          Stats.round(Stats.median(lat.get("etcd " + op + " committed")), 2));
       m.put("tether_p50_ms", Stats.round(Stats.median(t), 2));
       m.put("tether_p99_ms", Stats.round(Stats.quantile(t, 0.99), 2));
       m.put("etcd_p50_ms", Stats.round(Stats.median(e), 2));

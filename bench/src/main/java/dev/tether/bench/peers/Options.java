@@ -37,6 +37,7 @@ final class Options {
   int etcdBase = 21_379;
   int echoPort = 17_700;
   String daemonHeap = "-Xmx2g";
+
   /** Extra JVM options for every daemon (diagnostics, e.g. a logback file). */
   List<String> daemonJvmArgs = new java.util.ArrayList<>();
 

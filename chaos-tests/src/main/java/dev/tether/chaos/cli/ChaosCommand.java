@@ -258,16 +258,25 @@ public final class ChaosCommand implements Runnable {
     @Option(names = "--bug", description = "Only these bugs (default: all four).")
     List<String> bugs = new ArrayList<>();
 
-    @Option(names = "--seeds", defaultValue = "3", description = "Most seeds per bug (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seeds",
+        defaultValue = "3",
+        description = "Most seeds per bug (default ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--seed", defaultValue = "1", description = "First seed (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description = "First seed (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--duration", defaultValue = "30s", description = "Faulted phase per run.")
     String duration;
 
-    @Option(names = "--out", defaultValue = "chaos-results/planted", description = "Results directory.")
+    @Option(
+        names = "--out",
+        defaultValue = "chaos-results/planted",
+        description = "Results directory.")
     Path out;
 
     @Option(names = "--network", defaultValue = "auto", description = "netns, relay or auto.")

@@ -481,7 +481,7 @@ public final class Nemesis implements AutoCloseable {
       int d = adminDaemon(Set.of());
       if (d != 0) {
         try {
-          call.apply(cluster.admin(d));
+          var unused = call.apply(cluster.admin(d));
           return;
         } catch (RuntimeException e) {
           last = e;

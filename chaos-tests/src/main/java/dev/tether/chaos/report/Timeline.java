@@ -123,7 +123,8 @@ public final class Timeline {
       int xx = x.at(m.getValue());
       g.setColor(Color.GRAY);
       g.setStroke(
-          new BasicStroke(1, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 4, new float[] {4, 4}, 0));
+          new BasicStroke(
+              1, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 4, new float[] {4, 4}, 0));
       g.drawLine(xx, top, xx, top + height);
       g.setStroke(new BasicStroke(1));
       g.drawString(m.getKey(), xx + 2, top + height - 3);

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The daemon's test-only planted bugs and the scenario that should expose each: the evidence that
- * a green suite means something. Each must make at least one checker fail within a few seeds.
+ * The daemon's test-only planted bugs and the scenario that should expose each: the evidence that a
+ * green suite means something. Each must make at least one checker fail within a few seeds.
  */
 public final class PlantedBugs {
   private PlantedBugs() {}

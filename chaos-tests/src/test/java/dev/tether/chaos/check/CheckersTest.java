@@ -74,7 +74,9 @@ class CheckersTest {
   void aMinorityDaemonMustNotAnswerAuthoritatively() {
     Histories h = new Histories();
     h.history()
-        .add(new FaultEvent(1, "isolate", "d2 alone", ms(100), ms(500), List.of("d2"), List.of(), true));
+        .add(
+            new FaultEvent(
+                1, "isolate", "d2 alone", ms(100), ms(500), List.of("d2"), List.of(), true));
     h.get("d2", K, 200, 300, 10, "n1", 0, "", true);
     h.get("d2", K, 200, 300, 10, "n1", 0, "", false);
     h.get("d2", K, 450, 600, 10, "n1", 0, "", true); // ended after the heal: may be confirmed
@@ -116,7 +118,9 @@ class CheckersTest {
   void recoveryIsTheTimeUntilTheMajorityAnswersAuthoritativelyAgain() {
     Histories h = new Histories();
     h.history()
-        .add(new FaultEvent(1, "isolate", "d1 alone", ms(1_000), ms(4_000), List.of("d1"), List.of(), true));
+        .add(
+            new FaultEvent(
+                1, "isolate", "d1 alone", ms(1_000), ms(4_000), List.of("d1"), List.of(), true));
     h.get("d2", K, 1_100, 1_500, 10, "n1", 0, "", false);
     h.get("d3", K, 1_600, 1_800, 10, "n1", 0, "", true);
     CheckResult r = new AvailabilityChecker().check(h.facts(KEYS));
@@ -124,12 +128,17 @@ class CheckersTest {
     @SuppressWarnings("unchecked")
     List<AvailabilityChecker.Recovery> rec =
         (List<AvailabilityChecker.Recovery>) r.metrics().get("recoveries");
-    assertThat(rec).singleElement().extracting(AvailabilityChecker.Recovery::readMs).isEqualTo(800L);
+    assertThat(rec)
+        .singleElement()
+        .extracting(AvailabilityChecker.Recovery::readMs)
+        .isEqualTo(800L);
 
     Histories never = new Histories();
     never
         .history()
-        .add(new FaultEvent(1, "isolate", "d1 alone", ms(1_000), ms(4_000), List.of("d1"), List.of(), true));
+        .add(
+            new FaultEvent(
+                1, "isolate", "d1 alone", ms(1_000), ms(4_000), List.of("d1"), List.of(), true));
     assertThat(new AvailabilityChecker().check(never.facts(KEYS)).violations())
         .singleElement()
         .asString()

@@ -27,13 +27,29 @@ final class Histories {
 
   /** An ok read (GET, LINEARIZABLE unless stale) of key's token, owner, version and data. */
   Op get(
-      String daemon, String key, long from, long to, long token, String owner, long version,
-      String data, boolean authoritative) {
+      String daemon,
+      String key,
+      long from,
+      long to,
+      long token,
+      String owner,
+      long version,
+      String data,
+      boolean authoritative) {
     return add(
         new Op(
-            ids++, 1, daemon, OpKind.GET, key, !authoritative, Op.Request.NONE, ms(from), ms(to),
+            ids++,
+            1,
+            daemon,
+            OpKind.GET,
+            key,
+            !authoritative,
+            Op.Request.NONE,
+            ms(from),
+            ms(to),
             Outcome.OK,
-            new Op.Answer(token, owner, version, data, authoritative, true, false, !authoritative, 0),
+            new Op.Answer(
+                token, owner, version, data, authoritative, true, false, !authoritative, 0),
             ""));
   }
 
@@ -41,18 +57,42 @@ final class Histories {
   Op lookup(String daemon, String key, long from, long to, long token, String owner) {
     return add(
         new Op(
-            ids++, 2, daemon, OpKind.LOOKUP, key, false, Op.Request.NONE, ms(from), ms(to),
-            Outcome.OK, new Op.Answer(token, owner, -1, null, true, true, false, false, 0), ""));
+            ids++,
+            2,
+            daemon,
+            OpKind.LOOKUP,
+            key,
+            false,
+            Op.Request.NONE,
+            ms(from),
+            ms(to),
+            Outcome.OK,
+            new Op.Answer(token, owner, -1, null, true, true, false, false, 0),
+            ""));
   }
 
   /** A PutState with the given outcome. */
   Op put(
-      String daemon, String key, long from, long to, long token, long version, String data,
+      String daemon,
+      String key,
+      long from,
+      long to,
+      long token,
+      long version,
+      String data,
       Outcome outcome) {
     return add(
         new Op(
-            ids++, 3, daemon, OpKind.PUT, key, false, new Op.Request(token, version, data),
-            ms(from), ms(to), outcome,
+            ids++,
+            3,
+            daemon,
+            OpKind.PUT,
+            key,
+            false,
+            new Op.Request(token, version, data),
+            ms(from),
+            ms(to),
+            outcome,
             outcome == Outcome.OK
                 ? new Op.Answer(token, "", version + 1, data, true, true, false, false, 0)
                 : null,

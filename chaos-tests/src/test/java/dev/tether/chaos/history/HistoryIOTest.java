@@ -14,12 +14,32 @@ class HistoryIOTest {
     History h = new History(0, 1_700_000_000_000L);
     h.add(
         new Op(
-            1, 7, "d2", OpKind.PUT, "k", false, new Op.Request(3, 4, "x"), 10, 20, Outcome.INFO,
-            null, "UNAVAILABLE"));
+            1,
+            7,
+            "d2",
+            OpKind.PUT,
+            "k",
+            false,
+            new Op.Request(3, 4, "x"),
+            10,
+            20,
+            Outcome.INFO,
+            null,
+            "UNAVAILABLE"));
     h.add(
         new Op(
-            2, 8, "d1", OpKind.LOOKUP, "k", true, Op.Request.NONE, 30, 40, Outcome.OK,
-            new Op.Answer(3, "n1", -1, null, false, true, false, true, 12), ""));
+            2,
+            8,
+            "d1",
+            OpKind.LOOKUP,
+            "k",
+            true,
+            Op.Request.NONE,
+            30,
+            40,
+            Outcome.OK,
+            new Op.Answer(3, "n1", -1, null, false, true, false, true, 12),
+            ""));
     h.add(new FaultEvent(1, "isolate", "d1 alone", 5, 50, List.of("d1"), List.of(), true));
     h.add(new AgentEvent(11, "n1", "d1", AgentEvent.FENCED, ""));
     h.add(new NodeSample(12, "d1", "n1", "DOWN", 9));

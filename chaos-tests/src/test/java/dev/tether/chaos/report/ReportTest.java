@@ -33,13 +33,32 @@ class ReportTest {
       long t = i * 100_000_000L;
       h.add(
           new Op(
-              i, 1, "d" + (1 + i % 3), OpKind.LOOKUP, "k", i % 2 == 0, Op.Request.NONE, t,
-              t + 20_000_000L, i % 7 == 0 ? Outcome.FAIL : Outcome.OK,
-              i % 7 == 0 ? null : new Op.Answer(10, "n1", -1, null, i % 2 != 0, true, false, i % 2 == 0, 5),
+              i,
+              1,
+              "d" + (1 + i % 3),
+              OpKind.LOOKUP,
+              "k",
+              i % 2 == 0,
+              Op.Request.NONE,
+              t,
+              t + 20_000_000L,
+              i % 7 == 0 ? Outcome.FAIL : Outcome.OK,
+              i % 7 == 0
+                  ? null
+                  : new Op.Answer(10, "n1", -1, null, i % 2 != 0, true, false, i % 2 == 0, 5),
               ""));
       h.add(new StatusSample(t, "d1", "chaos", "LEADER", 2, "d1", 5, 5));
     }
-    h.add(new FaultEvent(1, "isolate", "d2 alone", 1_000_000_000L, 2_000_000_000L, List.of("d2"), List.of(), false));
+    h.add(
+        new FaultEvent(
+            1,
+            "isolate",
+            "d2 alone",
+            1_000_000_000L,
+            2_000_000_000L,
+            List.of("d2"),
+            List.of(),
+            false));
     h.mark(History.MARK_WORKLOAD_STOP, 5_000_000_000L);
     RunFacts facts =
         new RunFacts(
@@ -47,7 +66,8 @@ class ReportTest {
             List.of("d1", "d2", "d3"),
             Map.of("k", new SessionModel.State(10, "n1", 0, "")),
             1_000,
-            new RunFacts.Convergence(3_000_000_000L, 3_100_000_000L, true, 3_200_000_000L, Map.of()),
+            new RunFacts.Convergence(
+                3_000_000_000L, 3_100_000_000L, true, 3_200_000_000L, Map.of()),
             RunFacts.Limits.DEFAULT);
     List<CheckResult> results = Checkers.run(facts);
     RunConfig config =

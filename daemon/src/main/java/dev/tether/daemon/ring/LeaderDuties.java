@@ -274,7 +274,7 @@ public final class LeaderDuties {
       rehomeDown(n.getId(), batch, term);
       return;
     }
-    submit(
+    submitForResults(
         "rehome:" + n.getId(),
         List.of(rehomeCommand(n.getId(), batch, term)),
         results -> paceBudget.merge(n.getId(), (double) -batch, Double::sum));
@@ -285,7 +285,7 @@ public final class LeaderDuties {
    * next while sessions remain and this daemon still leads in the same term.
    */
   private void rehomeDown(String node, int batch, long term) {
-    submit(
+    submitForResults(
         "rehome:" + node,
         List.of(rehomeCommand(node, batch, term)),
         results -> {
@@ -359,6 +359,12 @@ public final class LeaderDuties {
   /** As below, for a duty that needs nothing from its results. */
   private void submit(String key, List<Command> commands, Runnable onSuccess) {
     submit(key, commands, results -> onSuccess.run(), () -> {});
+  }
+
+  /** As below, for a duty whose refusal needs no handling. */
+  private void submitForResults(
+      String key, List<Command> commands, java.util.function.Consumer<ResultBatch> onSuccess) {
+    submit(key, commands, onSuccess, () -> {});
   }
 
   /**

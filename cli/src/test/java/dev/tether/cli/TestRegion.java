@@ -47,6 +47,12 @@ final class TestRegion implements AutoCloseable {
               Run run = r.run(create.toArray(String[]::new));
               return run.exitCode() == ExitCodes.OK || run.err().contains("ALREADY_EXISTS");
             });
+    // A create that outlived its deadline leaves the ring's first entry to its leader: on a
+    // loaded machine the ring answers a moment later.
+    Awaitility.await("ring " + ring + " initialised")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> r.run("node", "list", "--ring", ring).exitCode() == ExitCodes.OK);
     return r;
   }
 

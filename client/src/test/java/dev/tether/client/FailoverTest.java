@@ -278,7 +278,8 @@ class FailoverTest {
         client(
             TetherClient.builder()
                 .endpoints(List.of(hanging.address()))
-                .deadline(Duration.ofMillis(100)));
+                // Long enough for a loaded machine to connect and deliver the call once.
+                .deadline(Duration.ofMillis(1_000)));
 
     assertThatThrownBy(() -> client.lookup("r", "s", ReadConsistency.LINEARIZABLE))
         .isInstanceOfSatisfying(

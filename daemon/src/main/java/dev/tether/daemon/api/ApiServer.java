@@ -69,6 +69,7 @@ public final class ApiServer implements AutoCloseable {
     for (Event e : events) {
       if (e instanceof Event.RingChanged) {
         ringWatchers.changed(ring);
+        r.group().propagateCommit();
         break;
       }
     }

@@ -3,11 +3,14 @@ package dev.tether.daemon.ring;
 import dev.tether.statemachine.ratis.GroupCommitter;
 import dev.tether.statemachine.ratis.TetherStateMachine;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -51,11 +54,13 @@ public final class GroupHandle implements AutoCloseable {
   private final RaftClient client;
   private final GroupCommitter committer;
   private final ReadBatcher reads;
+  private final AtomicBoolean propagating = new AtomicBoolean();
 
   public GroupHandle(
       RaftServer server,
       RaftGroupId groupId,
       RaftClient client,
+      Supplier<RaftClient> reconnect,
       int maxCommands,
       int maxInFlight,
       int readBatchMax,
@@ -68,7 +73,7 @@ public final class GroupHandle implements AutoCloseable {
             / 100;
     this.groupId = groupId;
     this.client = client;
-    this.committer = new GroupCommitter(client, maxCommands, maxInFlight);
+    this.committer = new GroupCommitter(client, reconnect, maxCommands, maxInFlight);
     this.reads =
         new ReadBatcher(
             client, server.getId(), readBatchMax, readInFlightMax, this::confirmLeadershipSince);
@@ -108,6 +113,20 @@ public final class GroupHandle implements AutoCloseable {
                     new IllegalStateException(
                         "group " + groupId + " is not hosted on " + server.getId()))
             .getStateMachine();
+  }
+
+  /**
+   * On the leader, sends an empty entry so that the followers learn the commit index now rather
+   * than at the next heartbeat (half the minimum election timeout away): Ratis tells followers
+   * about a commit only with the next AppendEntries, so after a membership change the followers'
+   * rings and watch streams would otherwise lag by up to that long. At most one such entry is in
+   * flight; it applies as nothing.
+   */
+  public void propagateCommit() {
+    if (!isLeader() || !propagating.compareAndSet(false, true)) {
+      return;
+    }
+    committer.submitAlone(List.of()).whenComplete((results, error) -> propagating.set(false));
   }
 
   public boolean isLeader() {
@@ -219,6 +238,7 @@ public final class GroupHandle implements AutoCloseable {
 
   @Override
   public void close() {
+    committer.close();
     try {
       client.close();
     } catch (IOException e) {

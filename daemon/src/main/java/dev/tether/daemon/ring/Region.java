@@ -186,6 +186,16 @@ public final class Region implements AutoCloseable {
     return peers;
   }
 
+  /** The group as hosted here now, or addressed through the directory's daemons. */
+  private RaftGroup currentGroup(RaftGroupId gid) {
+    try {
+      return server.getDivision(gid).getGroup();
+    } catch (IOException e) {
+      return RaftGroup.valueOf(
+          gid, peersOf(directory.all().stream().map(DaemonRecord::getId).toList()));
+    }
+  }
+
   /** A handle on a group hosted here, with a client that finds its leader. */
   private GroupHandle handle(RaftGroupId gid) throws IOException {
     RaftGroup group;
@@ -201,6 +211,7 @@ public final class Region implements AutoCloseable {
         server,
         gid,
         newClient(group),
+        () -> newClient(currentGroup(gid)),
         config.groupCommit().maxCommands(),
         config.groupCommit().maxInFlight(),
         config.reads().batchMax(),

@@ -6,6 +6,7 @@ import dev.tether.proto.internal.CommandBatch;
 import dev.tether.proto.internal.Result;
 import dev.tether.proto.internal.ResultBatch;
 import dev.tether.statemachine.core.Limits;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,8 +15,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 
 /**
  * Group commit: coalesces concurrent client commands of one Raft group into one log entry ({@link
@@ -36,7 +39,10 @@ public final class GroupCommitter {
   /** Most entries in flight at once. */
   public static final int IN_FLIGHT_MAX = 512;
 
-  private final RaftClient client;
+  private final Supplier<RaftClient> reconnect;
+  private final List<RaftClient> replacements = new ArrayList<>();
+  private volatile RaftClient client;
+  private boolean closed; // guarded by replacements
   private final int maxCommands;
   private final int maxBytes;
   private final int maxInFlight;
@@ -56,6 +62,20 @@ public final class GroupCommitter {
    * @param maxInFlight entries outstanding at once
    */
   public GroupCommitter(RaftClient client, int maxCommands, int maxInFlight) {
+    this(client, null, maxCommands, maxInFlight);
+  }
+
+  /**
+   * A committer over {@code client} that replaces it with {@code reconnect}'s when Ratis has closed
+   * its ordered stream. Ratis 3.3.0 closes a client's ordered sliding window for good once one
+   * request runs out of retries (a long election, a partition): every later {@code async().send}
+   * then fails at once with {@link AlreadyClosedException}, so without a new client the daemon
+   * would refuse every write until restarted. The replacements are closed by {@link #close}.
+   *
+   * @param reconnect makes a new client for the same group; null to never replace
+   */
+  public GroupCommitter(
+      RaftClient client, Supplier<RaftClient> reconnect, int maxCommands, int maxInFlight) {
     if (maxCommands < 1 || maxCommands > Limits.COMMANDS_PER_BATCH_MAX) {
       throw new IllegalArgumentException(
           "group_commit.max_commands is "
@@ -73,6 +93,7 @@ public final class GroupCommitter {
               + "]");
     }
     this.client = client;
+    this.reconnect = reconnect;
     this.maxCommands = maxCommands;
     this.maxBytes = Limits.BATCH_BYTES_MAX / 2;
     this.maxInFlight = maxInFlight;
@@ -168,7 +189,56 @@ public final class GroupCommitter {
   }
 
   private CompletableFuture<ResultBatch> send(CommandBatch entry) {
-    return client.async().send(Codec.message(entry)).thenApply(GroupCommitter::resultsOf);
+    RaftClient used = client;
+    return used.async()
+        .send(Codec.message(entry))
+        .whenComplete(
+            (reply, error) -> {
+              if (error != null && closedStream(error)) {
+                replace(used);
+              }
+            })
+        .thenApply(GroupCommitter::resultsOf);
+  }
+
+  private static boolean closedStream(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof AlreadyClosedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Replaces {@code broken} with a new client, once, unless the committer was closed. */
+  private void replace(RaftClient broken) {
+    if (reconnect == null) {
+      return;
+    }
+    synchronized (replacements) {
+      if (client != broken || closed) {
+        return;
+      }
+      RaftClient fresh = reconnect.get();
+      replacements.add(fresh);
+      client = fresh;
+    }
+  }
+
+  /** Closes the clients this committer made; the one it was given stays its caller's. */
+  public void close() {
+    List<RaftClient> owned;
+    synchronized (replacements) {
+      closed = true;
+      owned = new ArrayList<>(replacements);
+    }
+    for (RaftClient c : owned) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // Closing a client only releases channels; nothing to recover.
+      }
+    }
   }
 
   private static ResultBatch resultsOf(RaftClientReply reply) {

@@ -169,6 +169,71 @@ class RestartTest {
     }
   }
 
+  /**
+   * Ratis closes a client's ordered stream for good once a request runs out of retries (here: no
+   * quorum for longer than the client retries). A committer given a way to reconnect replaces its
+   * client and writes again once the quorum is back; one without stays refused (the behaviour the
+   * reconnect exists for).
+   */
+  @Test
+  void aCommitterWritesAgainAfterRatisClosedItsStream() throws Exception {
+    RaftGroupId gid = cluster.createGroup(RaftGroupId.randomId());
+    List<RaftClient> made = new ArrayList<>();
+    java.util.function.Supplier<RaftClient> impatient =
+        () -> {
+          RaftClient c =
+              RaftClient.newBuilder()
+                  .setRaftGroup(cluster.group(gid))
+                  .setProperties(LocalCluster.TEST_SETTINGS.clientProperties())
+                  .setRetryPolicy(
+                      org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                          3,
+                          org.apache.ratis.util.TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                  .build();
+          made.add(c);
+          return c;
+        };
+    try {
+      GroupCommitter healing = new GroupCommitter(impatient.get(), impatient, 64, 8);
+      GroupCommitter stuck = new GroupCommitter(impatient.get(), 64, 8);
+      ReplicationTest.newRing(healing, gid, 3);
+      assertThat(Commands.get(stuck.submit(Commands.open("before"))).getCode())
+          .isEqualTo(ErrorCode.ERROR_CODE_OK);
+
+      cluster.kill(1);
+      cluster.kill(2);
+      for (GroupCommitter c : List.of(healing, stuck)) {
+        assertThat(c.submit(Commands.open("during"))).failsWithin(java.time.Duration.ofSeconds(60));
+      }
+      cluster.restart(1);
+      cluster.restart(2);
+      cluster.awaitLeader(gid);
+
+      // The first write after the outage may meet the closed stream and trigger the replacement.
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(60))
+          .until(
+              () -> {
+                try {
+                  return healing.submit(Commands.open("after")).get(30, TimeUnit.SECONDS).getCode()
+                      == ErrorCode.ERROR_CODE_OK;
+                } catch (java.util.concurrent.ExecutionException e) {
+                  return false;
+                }
+              });
+      assertThat(stuck.submit(Commands.open("after-stuck")))
+          .failsWithin(java.time.Duration.ofSeconds(30))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withRootCauseInstanceOf(
+              org.apache.ratis.protocol.exceptions.AlreadyClosedException.class);
+      healing.close();
+    } finally {
+      for (RaftClient c : made) {
+        c.close();
+      }
+    }
+  }
+
   private static long termOf(int i, RaftGroupId gid) {
     return cluster.stateMachine(i, gid).getLatestSnapshot().getTerm();
   }

@@ -261,11 +261,15 @@ public final class Nemesis implements AutoCloseable {
     if (a == null) {
       return;
     }
-    // The window ends before the heal begins, for the same reason.
+    // The window ends before the heal begins, for the same reason; a kill's heal restarts the
+    // daemons and waits until they answer, and the kill is in force until then.
     long end = history.now();
     try {
       a.heal.run();
     } finally {
+      if (s.fault().equals("kill")) {
+        end = history.now();
+      }
       record(a, end);
       LOG.info("fault {} healed", s.fault());
     }
@@ -338,6 +342,17 @@ public final class Nemesis implements AutoCloseable {
               cluster.start(d);
             } catch (IOException e) {
               throw new UncheckedIOException(e);
+            }
+          }
+          for (int d : targets) {
+            try {
+              if (!cluster.awaitAnswering(d)) {
+                LOG.warn(
+                    "nemesis: d{} did not answer within {} of its restart", d, Cluster.RESTART_MAX);
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
             }
           }
         });

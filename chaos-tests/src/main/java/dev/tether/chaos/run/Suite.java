@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  */
 public final class Suite {
   /** Extra time a run may take beyond its schedule before the watchdog ends it, seconds. */
-  static final long WATCHDOG_SLACK_S = 360;
+  static final long WATCHDOG_SLACK_S = 600;
 
   /** Heap of the inner harness JVM, MB. */
   static final int HARNESS_HEAP_MB = 768;

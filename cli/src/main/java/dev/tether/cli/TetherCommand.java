@@ -1,5 +1,6 @@
 package dev.tether.cli;
 
+import dev.tether.chaos.cli.ChaosCommand;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
       SessionCommand.class,
       OwnerCommand.class,
       ClusterCommand.class,
+      ChaosCommand.class,
       CompletionCommand.class,
       HelpCommand.class
     })
@@ -68,14 +70,20 @@ public final class TetherCommand implements Runnable {
     return commandLine;
   }
 
+  /**
+   * Sets {@code exitCodes} on a command and its subcommands, except under a command that declares
+   * its own list ({@code tether chaos} exits with checker verdicts, not with Tether's API codes).
+   */
   private static void applyConventions(CommandLine commandLine, Map<String, String> exitCodes) {
+    Map<String, String> own = commandLine.getCommandSpec().usageMessage().exitCodeList();
+    Map<String, String> codes = own.isEmpty() ? exitCodes : own;
     commandLine
         .getCommandSpec()
         .usageMessage()
         .exitCodeListHeading("%nExit codes:%n")
-        .exitCodeList(exitCodes);
+        .exitCodeList(codes);
     for (CommandLine sub : commandLine.getSubcommands().values()) {
-      applyConventions(sub, exitCodes);
+      applyConventions(sub, codes);
     }
   }
 

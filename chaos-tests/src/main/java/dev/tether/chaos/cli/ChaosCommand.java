@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -296,23 +297,16 @@ public final class ChaosCommand implements Runnable {
         if (s == null) {
           throw new ParameterException(spec.commandLine(), "unknown planted bug " + bug);
         }
-        String caught = null;
-        for (int k = 0; k < seeds && caught == null; k++) {
-          Suite.Request req =
-              new Suite.Request(
-                  List.of(s), seed + k, 1, ms, 3, network, out.resolve(bug), null, List.of(bug));
-          Suite.Verdict v = new Suite(w).run(req).get(0);
-          if (v.verdict().equals("FAIL")) {
-            caught = "seed " + v.seed() + ": " + v.failed();
-          }
-        }
-        all &= caught != null;
+        Optional<Suite.Verdict> caught = PlantedBugs.hunt(bug, seed, seeds, ms, network, out, w);
+        all &= caught.isPresent();
         w.printf(
             Locale.ROOT,
             "planted %s (%s): %s%n",
             bug,
             s.label(),
-            caught == null ? "NOT CAUGHT in " + seeds + " seeds" : "caught, " + caught);
+            caught
+                .map(v -> "caught, seed " + v.seed() + ": " + String.join(", ", v.failedSafety()))
+                .orElse("NOT CAUGHT by a safety checker in " + seeds + " seeds"));
         w.flush();
       }
       return all ? OK : FAILED;

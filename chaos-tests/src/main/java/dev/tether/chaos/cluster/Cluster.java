@@ -116,6 +116,25 @@ public final class Cluster implements AutoCloseable {
     daemon(i).start();
   }
 
+  /** Longest wait for a restarted daemon's API: a JVM start takes seconds on two shared cores. */
+  public static final Duration RESTART_MAX = Duration.ofSeconds(90);
+
+  /**
+   * Waits until daemon {@code i} answers Status (its JVM is up and its API listening), at most
+   * {@link #RESTART_MAX}; true when it does. A kill is in force until then, so that recovery is
+   * measured from the restart, not from how long a JVM takes to boot on this machine.
+   */
+  public boolean awaitAnswering(int i) throws InterruptedException {
+    long until = System.nanoTime() + RESTART_MAX.toNanos();
+    while (System.nanoTime() < until) {
+      if (daemon(i).alive() && status(i, false, Duration.ofMillis(500)).isPresent()) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
   /** A client bound to daemon {@code i} only: status polls and admin calls. */
   public TetherClient admin(int i) {
     return admins.computeIfAbsent(

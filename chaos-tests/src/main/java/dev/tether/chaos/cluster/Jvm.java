@@ -13,9 +13,16 @@ public final class Jvm {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** The harness's classpath: it holds the daemon and the client too. */
+  /**
+   * The harness's classpath: it holds the daemon and the client too. Under Maven's failsafe the
+   * JVM's own classpath may be a manifest-only booter jar; the real one is then in {@code
+   * surefire.test.class.path}.
+   */
   public static String classpath() {
-    return System.getProperty("java.class.path");
+    String failsafe = System.getProperty("surefire.test.class.path");
+    return failsafe != null && !failsafe.isBlank()
+        ? failsafe
+        : System.getProperty("java.class.path");
   }
 
   /**

@@ -144,8 +144,13 @@ public final class Nemesis implements AutoCloseable {
       actions.add(new Action(s.endMs(), false, s));
     }
     actions.sort(Comparator.comparingLong(Action::atMs).thenComparing(a -> a.start() ? 1 : 0));
+    // A heal that overruns its plan (a restarted JVM that is slow to answer) shifts every later
+    // action, so that the healthy gap after it stays as planned and each fault's recovery can be
+    // seen before the next fault begins.
+    long shiftNanos = 0;
     for (Action a : actions) {
-      long wait = originNanos + a.atMs() * 1_000_000L - history.now();
+      long at = originNanos + a.atMs() * 1_000_000L + shiftNanos;
+      long wait = at - history.now();
       if (wait > 0) {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
@@ -157,6 +162,9 @@ public final class Nemesis implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         LOG.warn("nemesis: {} {} failed: {}", a.start() ? "start" : "heal", a.step(), e.toString());
+      }
+      if (!a.start()) {
+        shiftNanos += Math.max(0, history.now() - at);
       }
     }
   }
@@ -261,11 +269,15 @@ public final class Nemesis implements AutoCloseable {
     if (a == null) {
       return;
     }
-    // The window ends before the heal begins, for the same reason.
+    // The window ends before the heal begins, for the same reason; a kill's heal restarts the
+    // daemons and waits until they answer, and the kill is in force until then.
     long end = history.now();
     try {
       a.heal.run();
     } finally {
+      if (s.fault().equals("kill")) {
+        end = history.now();
+      }
       record(a, end);
       LOG.info("fault {} healed", s.fault());
     }
@@ -338,6 +350,17 @@ public final class Nemesis implements AutoCloseable {
               cluster.start(d);
             } catch (IOException e) {
               throw new UncheckedIOException(e);
+            }
+          }
+          for (int d : targets) {
+            try {
+              if (!cluster.awaitAnswering(d)) {
+                LOG.warn(
+                    "nemesis: d{} did not answer within {} of its restart", d, Cluster.RESTART_MAX);
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
             }
           }
         });

@@ -1,8 +1,12 @@
 package dev.tether.chaos.run;
 
 import dev.tether.chaos.nemesis.Scenario;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The daemon's test-only planted bugs and the scenario that should expose each: the evidence that a
@@ -26,5 +30,43 @@ public final class PlantedBugs {
   /** The bugs in a stable order. */
   public static List<String> labels() {
     return List.of("stale-reads", "no-fsync", "skip-fencing", "lessor-ignores-leadership");
+  }
+
+  /**
+   * Runs {@code bug}'s scenario with the bug planted, seed after seed from {@code firstSeed}, until
+   * a safety checker fails (a liveness miss alone does not count: load can cause one); returns that
+   * run, or empty when {@code seeds} runs went by without one.
+   */
+  public static Optional<Suite.Verdict> hunt(
+      String bug,
+      long firstSeed,
+      int seeds,
+      long durationMs,
+      String network,
+      Path out,
+      PrintWriter log)
+      throws IOException, InterruptedException {
+    Scenario s = EXPOSED_BY.get(bug);
+    if (s == null) {
+      throw new IllegalArgumentException("unknown planted bug " + bug + "; known: " + labels());
+    }
+    for (int k = 0; k < seeds; k++) {
+      Suite.Request req =
+          new Suite.Request(
+              List.of(s),
+              firstSeed + k,
+              1,
+              durationMs,
+              3,
+              network,
+              out.resolve(bug),
+              null,
+              List.of(bug));
+      Suite.Verdict v = new Suite(log).run(req).get(0);
+      if (v.checked() && !v.failedSafety().isEmpty()) {
+        return Optional.of(v);
+      }
+    }
+    return Optional.empty();
   }
 }

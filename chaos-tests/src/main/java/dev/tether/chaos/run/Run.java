@@ -57,7 +57,7 @@ public final class Run {
   public static final long LEASE_TTL_MS = 2_000;
 
   /** How long the cluster may take to start, or to come back after the final restart. */
-  static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
   /** How long replicas may take to converge after the final heal before it counts as never. */
   static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(15);

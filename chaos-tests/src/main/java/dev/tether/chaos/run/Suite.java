@@ -2,6 +2,7 @@ package dev.tether.chaos.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.chaos.check.Checkers;
 import dev.tether.chaos.cluster.Jvm;
 import dev.tether.chaos.nemesis.Scenario;
 import dev.tether.chaos.nemesis.Schedule;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
  */
 public final class Suite {
   /** Extra time a run may take beyond its schedule before the watchdog ends it, seconds. */
-  static final long WATCHDOG_SLACK_S = 360;
+  static final long WATCHDOG_SLACK_S = 600;
 
   /** Heap of the inner harness JVM, MB. */
   static final int HARNESS_HEAP_MB = 768;
@@ -50,6 +51,28 @@ public final class Suite {
       String scenario, long seed, String network, String verdict, Path dir, String failed) {
     public boolean passed() {
       return verdict.equals("PASS");
+    }
+
+    /** The checkers that did not pass, by name ({@code failed} is "name=VERDICT, ..."). */
+    public List<String> failedCheckers() {
+      List<String> names = new ArrayList<>();
+      for (String f : failed.split(", ")) {
+        int eq = f.indexOf('=');
+        if (eq > 0 && f.indexOf(' ') < 0) {
+          names.add(f.substring(0, eq));
+        }
+      }
+      return names;
+    }
+
+    /** The safety checkers (not {@link Checkers#LIVENESS}) that did not pass. */
+    public List<String> failedSafety() {
+      return failedCheckers().stream().filter(n -> !Checkers.LIVENESS.contains(n)).toList();
+    }
+
+    /** True when the checkers ran: the run finished and wrote its summary. */
+    public boolean checked() {
+      return Files.exists(dir.resolve("summary.json"));
     }
   }
 

@@ -4,6 +4,7 @@ import dev.tether.proto.internal.AdvanceWarmup;
 import dev.tether.proto.internal.Command;
 import dev.tether.proto.internal.ExpireNode;
 import dev.tether.proto.internal.ExpireSessions;
+import dev.tether.proto.internal.InitRing;
 import dev.tether.proto.internal.NodeRecord;
 import dev.tether.proto.internal.NodeState;
 import dev.tether.proto.internal.Rehome;
@@ -150,6 +151,7 @@ public final class LeaderDuties {
     }
     RingMeta meta = meta();
     if (meta == null) {
+      initFromCatalog(leader);
       return;
     }
     if (leader && leaderTerm != term) {
@@ -343,6 +345,26 @@ public final class LeaderDuties {
                   .build()),
           () -> {});
     }
+  }
+
+  /**
+   * Initialises a ring that is in the catalog but whose group never applied its InitRing: {@code
+   * CreateRing} commits the catalog entry first and InitRing second, and when the second times out
+   * (no leader yet, a slow machine) a retried CreateRing only answers ALREADY_EXISTS. Without this
+   * the ring would refuse every call forever. InitRing is idempotent (a second one is refused).
+   */
+  private void initFromCatalog(boolean leader) {
+    RingPolicy policy = catalogPolicy.get();
+    if (!leader || policy == null) {
+      return;
+    }
+    submit(
+        "init",
+        List.of(
+            Command.newBuilder()
+                .setInitRing(InitRing.newBuilder().setName(ring).setPolicy(policy))
+                .build()),
+        () -> LOG.info("ring {}: initialised by its leader from the catalog", ring));
   }
 
   private void reconcilePolicy(RingMeta meta) {

@@ -293,6 +293,12 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
               RingMeta meta = r.group().stateMachine().read(core -> ((RingCore) core).meta());
               if (meta != null) {
                 b.setEpoch(meta.getEpoch()).setSessionCount(meta.getSessionCount());
+                if (meta.hasPolicy()) {
+                  // The ring group's policy: after a LINEARIZABLE read of the ring it is current,
+                  // while this daemon's copy of the region catalog may not have applied the
+                  // latest UpdatePolicy yet.
+                  b.setPolicy(Mapping.policy(meta.getPolicy()));
+                }
               }
               b.setNodeCount(
                   r.group()
@@ -334,11 +340,15 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
                               ring,
                               Command.newBuilder()
                                   .setSetPolicy(SetPolicy.newBuilder().setPolicy(merged))
-                                  .build()));
+                                  .build()))
+                  .thenApply(r -> merged);
             }),
-        r -> {
+        merged -> {
           region.reconcile();
-          return UpdatePolicyResponse.newBuilder().setRing(ringInfo(req.getName())).build();
+          // The committed policy: this daemon (a follower, say) may not have applied it yet.
+          return UpdatePolicyResponse.newBuilder()
+              .setRing(ringInfo(req.getName()).toBuilder().setPolicy(Mapping.policy(merged)))
+              .build();
         });
   }
 

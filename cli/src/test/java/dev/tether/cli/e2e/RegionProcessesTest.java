@@ -257,11 +257,24 @@ class RegionProcessesTest {
   private final List<String> missedBounds = new ArrayList<>();
 
   private void bound(String what, Duration took, Duration limit) {
-    if (took.compareTo(limit) > 0) {
-      missedBounds.add(
-          what + " took " + took.toMillis() + " ms, bound " + limit.toMillis() + " ms");
+    if (took.compareTo(limit) <= 0) {
+      return;
+    }
+    String miss = what + " took " + took.toMillis() + " ms, bound " + limit.toMillis() + " ms";
+    double load =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    int cpus = Runtime.getRuntime().availableProcessors();
+    if (load > OVERLOAD_PER_CPU * cpus) {
+      // Timing bounds mean nothing on a host running many times more work than it has cores
+      // (seen on a shared 2-core machine at load 20-57): report, do not fail.
+      log("MISSED BOUND on an overloaded host (load " + load + ", " + cpus + " cpus): " + miss);
+    } else {
+      missedBounds.add(miss + " (load " + load + ")");
     }
   }
+
+  /** Load average per core above which timing bounds are reported instead of asserted. */
+  private static final double OVERLOAD_PER_CPU = 4.0;
 
   private static void log(String line) {
     System.out.println(java.time.Instant.now() + " [e2e] " + line);

@@ -641,7 +641,11 @@ class RegionProcessesTest {
     Duration deadline = Duration.ofSeconds(2);
     String probe = ids.get(1);
     try (TetherClient c = clientOf(alone, deadline, 1)) {
-      assertThat(c.lookup(RING, probe, ReadConsistency.LINEARIZABLE).authoritative()).isTrue();
+      Awaitility.await("d" + alone + " authoritative before the cut")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(() -> c.lookup(RING, probe, ReadConsistency.LINEARIZABLE).authoritative());
       for (Child o : others) {
         o.signal("STOP");
       }

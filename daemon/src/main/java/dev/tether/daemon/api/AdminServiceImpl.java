@@ -293,12 +293,6 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
               RingMeta meta = r.group().stateMachine().read(core -> ((RingCore) core).meta());
               if (meta != null) {
                 b.setEpoch(meta.getEpoch()).setSessionCount(meta.getSessionCount());
-                if (meta.hasPolicy()) {
-                  // The ring group's policy: after a LINEARIZABLE read of the ring it is current,
-                  // while this daemon's copy of the region catalog may not have applied the
-                  // latest UpdatePolicy yet.
-                  b.setPolicy(Mapping.policy(meta.getPolicy()));
-                }
               }
               b.setNodeCount(
                   r.group()

@@ -540,6 +540,46 @@ class RegionTest {
             });
   }
 
+  @Test
+  @Order(7)
+  void aLinearizableBatchLookupOfAThousandIdsOnTheCutOffDaemonFailsUnavailableNotInternal() {
+    // The last known answers of 1000 long ids would not fit in the 8 KiB of trailers a gRPC
+    // client accepts; the daemon sends as many as fit, and the call stays UNAVAILABLE.
+    List<String> ids =
+        java.util.stream.IntStream.range(0, 1000).mapToObj(i -> i + "-" + "x".repeat(240)).toList();
+    StatusRuntimeException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                rpc.owner(1)
+                    .withDeadlineAfter(1, java.util.concurrent.TimeUnit.SECONDS)
+                    .batchLookup(
+                        BatchLookupRequest.newBuilder()
+                            .setRing("default")
+                            .addAllSessionIds(ids)
+                            .build()));
+    assertThat(e).isNotNull();
+    assertThat(e.getStatus().getCode()).as(e.toString()).isEqualTo(Status.Code.UNAVAILABLE);
+    var details = StatusProto.fromThrowable(e);
+    assertThat(details).isNotNull();
+    var notAuthoritative =
+        details.getDetailsList().stream()
+            .filter(d -> d.is(dev.tether.api.v1.NotAuthoritative.class))
+            .findFirst()
+            .orElseThrow();
+    try {
+      List<OwnerAnswer> lastKnown =
+          notAuthoritative.unpack(dev.tether.api.v1.NotAuthoritative.class).getLastKnownList();
+      assertThat(lastKnown).isNotEmpty().hasSizeLessThan(ids.size());
+      for (int i = 0; i < lastKnown.size(); i++) {
+        assertThat(lastKnown.get(i).getSessionId()).isEqualTo(ids.get(i));
+        assertThat(lastKnown.get(i).getAuthoritative()).isFalse();
+      }
+    } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+      throw new AssertionError(x);
+    }
+  }
+
   private static long sessionCount() {
     return rpc.sessions(1)
         .listSessions(ListSessionsRequest.newBuilder().setRing("default").setPageSize(1000).build())

@@ -334,11 +334,15 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
                               ring,
                               Command.newBuilder()
                                   .setSetPolicy(SetPolicy.newBuilder().setPolicy(merged))
-                                  .build()));
+                                  .build()))
+                  .thenApply(r -> merged);
             }),
-        r -> {
+        merged -> {
           region.reconcile();
-          return UpdatePolicyResponse.newBuilder().setRing(ringInfo(req.getName())).build();
+          // The committed policy: this daemon (a follower, say) may not have applied it yet.
+          return UpdatePolicyResponse.newBuilder()
+              .setRing(ringInfo(req.getName()).toBuilder().setPolicy(Mapping.policy(merged)))
+              .build();
         });
   }
 

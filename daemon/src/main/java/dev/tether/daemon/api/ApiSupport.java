@@ -3,6 +3,7 @@ package dev.tether.daemon.api;
 import dev.tether.api.v1.Consistency;
 import dev.tether.api.v1.LeaderHint;
 import dev.tether.api.v1.NotAuthoritative;
+import dev.tether.api.v1.OwnerAnswer;
 import dev.tether.api.v1.Staleness;
 import dev.tether.daemon.config.PlantedBug;
 import dev.tether.daemon.metrics.Metrics;
@@ -38,6 +39,14 @@ final class ApiSupport {
 
   /** Time kept back from a deadline so that an error reaches the caller before it expires. */
   static final long DEADLINE_MARGIN_MS = 20;
+
+  /**
+   * Largest serialized size of the last known answers in a {@code NotAuthoritative} error detail.
+   * Error details travel in the gRPC trailers, base64-encoded, and gRPC clients refuse trailers
+   * above 8 KiB by default (the call then fails with INTERNAL instead of UNAVAILABLE): a
+   * BatchLookup of 1000 ids gets as many of its last known answers, in request order, as fit.
+   */
+  static final int LAST_KNOWN_BYTES_MAX = 4096;
 
   final Region region;
   final Metrics metrics;
@@ -75,11 +84,22 @@ final class ApiSupport {
             });
   }
 
-  /** Milliseconds left for this call: the client's deadline, or the configured default. */
+  /**
+   * Milliseconds this daemon gives a call before it answers that it could not: the client's
+   * deadline (or the configured default) less a margin of a tenth of it (at least {@link
+   * #DEADLINE_MARGIN_MS}), so that the UNAVAILABLE answer reaches the client before its deadline
+   * even on a loaded machine. (A twentieth arrived late, as DEADLINE_EXCEEDED, in the process E2E
+   * test on a busy two-core host.)
+   */
   long budgetMs() {
     Deadline d = Context.current().getDeadline();
     long ms = d == null ? defaultDeadlineMs : d.timeRemaining(TimeUnit.MILLISECONDS);
-    return Math.max(1, ms - Math.max(DEADLINE_MARGIN_MS, ms / 20));
+    return budgetMs(ms);
+  }
+
+  /** The budget of a call with {@code remainingMs} left. */
+  static long budgetMs(long remainingMs) {
+    return Math.max(1, remainingMs - Math.max(DEADLINE_MARGIN_MS, remainingMs / 10));
   }
 
   /** Runs a field check, turning its error into INVALID_ARGUMENT. */
@@ -220,8 +240,15 @@ final class ApiSupport {
             .setAppliedIndex(local.getAppliedIndex())
             .setStaleness(s);
     if (local.hasLookup()) {
+      int bytes = 0;
       for (var a : local.getLookup().getAnswersList()) {
-        d.addLastKnown(Mapping.answer(a, local.getEpoch(), local.getAppliedIndex(), false, s));
+        OwnerAnswer answer = Mapping.answer(a, local.getEpoch(), local.getAppliedIndex(), false, s);
+        // field tag (1 byte) + length prefix (at most 3 bytes for answers this small) + body
+        bytes += 4 + answer.getSerializedSize();
+        if (bytes > LAST_KNOWN_BYTES_MAX) {
+          break;
+        }
+        d.addLastKnown(answer);
       }
     }
     String why =

@@ -75,6 +75,33 @@ abstract class CoreContractTest {
     }
   }
 
+  /**
+   * An entry with no commands (the daemon's commit-propagation entry) applies as nothing: no
+   * results, the same nodes, ring meta (but its clock) and epoch, and the invariants still hold.
+   */
+  @Test
+  void anEmptyEntryAppliesAsNothing() throws IOException {
+    try (Store store = fresh()) {
+      List<CommandBatch> log = generate(store, 3, 5_000);
+      RingCore core = new RingCore(store);
+      var nodes = core.inspector().nodes();
+      var epoch = core.meta().getEpoch();
+      var meta = core.meta();
+      long index = log.size() + 1;
+      CommandBatch empty =
+          CommandBatch.newBuilder().setTimeMs(log.get(log.size() - 1).getTimeMs() + 1).build();
+      ResultBatch results = core.apply(empty, index, 1).results();
+      store.commit(index, 1);
+      assertThat(results.getResultsCount()).isZero();
+      RingCore after = new RingCore(store);
+      assertThat(after.inspector().nodes()).isEqualTo(nodes);
+      assertThat(after.meta().getEpoch()).isEqualTo(epoch);
+      assertThat(after.meta().toBuilder().clearLastTimeMs().build())
+          .isEqualTo(meta.toBuilder().clearLastTimeMs().build());
+      after.inspector().checkInvariants(index);
+    }
+  }
+
   /** A snapshot taken mid-log, restored and continued, ends where an uninterrupted replay ends. */
   @Test
   void snapshotRestoreContinueMatchesUninterruptedReplay() throws IOException {

@@ -74,8 +74,17 @@ class RegionCommandsTest {
       assertThat(changed.get("policy").get("balance_factor").asDouble()).isEqualTo(1.5);
       assertThat(changed.get("policy").get("rehome_per_second").asInt()).isEqualTo(5000);
       assertThat(changed.get("policy").get("lease_ttl_ms").asText()).isEqualTo("3600000");
-      assertThat(region.run("ring", "show", "chat").out())
-          .contains("balance factor:   1.500", "rehome rate:      5000/s", "lease ttl:        1h");
+      // `ring show` answers from whichever daemon it reaches; a follower's copy of the region
+      // catalog learns the commit with the leader's next heartbeat.
+      Awaitility.await("every daemon shows the new policy")
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(region.run("ring", "show", "chat").out())
+                      .contains(
+                          "balance factor:   1.500",
+                          "rehome rate:      5000/s",
+                          "lease ttl:        1h"));
     }
 
     @Test

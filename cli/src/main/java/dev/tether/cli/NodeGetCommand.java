@@ -1,11 +1,9 @@
 package dev.tether.cli;
 
 import dev.tether.api.v1.GetNodeResponse;
-import dev.tether.client.ReadConsistency;
 import dev.tether.client.TetherClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tether node get NODE --ring R}. */
@@ -19,13 +17,7 @@ final class NodeGetCommand extends RegionCommand {
 
   @Mixin RingOption ring;
 
-  @Option(
-      names = "--consistency",
-      paramLabel = "C",
-      converter = ConsistencyConverter.class,
-      completionCandidates = ConsistencyConverter.Candidates.class,
-      description = ConsistencyConverter.DESCRIPTION)
-  ReadConsistency consistency = ReadConsistency.LINEARIZABLE;
+  @Mixin ConsistencyOption consistency;
 
   @Override
   void validate(Usage usage) {
@@ -35,7 +27,7 @@ final class NodeGetCommand extends RegionCommand {
 
   @Override
   int run(TetherClient client) {
-    GetNodeResponse r = client.getNode(ring.ring(), node, consistency);
+    GetNodeResponse r = client.getNode(ring.ring(), node, consistency.get());
     if (json()) {
       printJson(r);
       return ExitCodes.OK;

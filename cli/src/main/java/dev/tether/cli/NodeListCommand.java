@@ -1,11 +1,9 @@
 package dev.tether.cli;
 
 import dev.tether.api.v1.ListNodesResponse;
-import dev.tether.client.ReadConsistency;
 import dev.tether.client.TetherClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code tether node list --ring R}. */
 @Command(
@@ -15,13 +13,7 @@ import picocli.CommandLine.Option;
 final class NodeListCommand extends RegionCommand {
   @Mixin RingOption ring;
 
-  @Option(
-      names = "--consistency",
-      paramLabel = "C",
-      converter = ConsistencyConverter.class,
-      completionCandidates = ConsistencyConverter.Candidates.class,
-      description = ConsistencyConverter.DESCRIPTION)
-  ReadConsistency consistency = ReadConsistency.LINEARIZABLE;
+  @Mixin ConsistencyOption consistency;
 
   @Override
   void validate(Usage usage) {
@@ -30,7 +22,7 @@ final class NodeListCommand extends RegionCommand {
 
   @Override
   int run(TetherClient client) {
-    ListNodesResponse r = client.listNodes(ring.ring(), consistency);
+    ListNodesResponse r = client.listNodes(ring.ring(), consistency.get());
     if (json()) {
       printJson(r);
       return ExitCodes.OK;

@@ -2,7 +2,6 @@ package dev.tether.cli;
 
 import dev.tether.api.v1.OwnerAnswer;
 import dev.tether.client.LookupResult;
-import dev.tether.client.ReadConsistency;
 import dev.tether.client.Staleness;
 import dev.tether.client.TetherClient;
 import dev.tether.client.UnavailableException;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -35,13 +33,7 @@ final class OwnerCommand extends RegionCommand {
 
   @Mixin RingOption ring;
 
-  @Option(
-      names = "--consistency",
-      paramLabel = "C",
-      converter = ConsistencyConverter.class,
-      completionCandidates = ConsistencyConverter.Candidates.class,
-      description = ConsistencyConverter.DESCRIPTION)
-  ReadConsistency consistency = ReadConsistency.LINEARIZABLE;
+  @Mixin ConsistencyOption consistency;
 
   @Override
   void validate(Usage usage) {
@@ -53,7 +45,7 @@ final class OwnerCommand extends RegionCommand {
   int run(TetherClient client) {
     LookupResult answer;
     try {
-      answer = client.lookup(ring.ring(), id, consistency);
+      answer = client.lookup(ring.ring(), id, consistency.get());
     } catch (UnavailableException e) {
       if (e.notAuthoritative().isEmpty()) {
         throw e;

@@ -1,10 +1,9 @@
 package dev.tether.cli;
 
 import dev.tether.api.v1.GetRingResponse;
-import dev.tether.client.ReadConsistency;
 import dev.tether.client.TetherClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code tether ring show NAME}: the ring, its policy and its nodes. */
@@ -16,13 +15,7 @@ final class RingShowCommand extends RegionCommand {
   @Parameters(index = "0", paramLabel = "NAME", description = "The ring.")
   String name;
 
-  @Option(
-      names = "--consistency",
-      paramLabel = "C",
-      converter = ConsistencyConverter.class,
-      completionCandidates = ConsistencyConverter.Candidates.class,
-      description = ConsistencyConverter.DESCRIPTION)
-  ReadConsistency consistency = ReadConsistency.LINEARIZABLE;
+  @Mixin ConsistencyOption consistency;
 
   @Override
   void validate(Usage usage) {
@@ -31,7 +24,7 @@ final class RingShowCommand extends RegionCommand {
 
   @Override
   int run(TetherClient client) {
-    GetRingResponse r = client.getRing(name, consistency);
+    GetRingResponse r = client.getRing(name, consistency.get());
     if (json()) {
       printJson(r);
       return ExitCodes.OK;

@@ -1,7 +1,6 @@
 package dev.tether.cli;
 
 import dev.tether.api.v1.GetStateResponse;
-import dev.tether.client.ReadConsistency;
 import dev.tether.client.TetherClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -11,7 +10,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tether session get ID --ring R}: the session, its owner and its state blob. */
@@ -32,13 +30,7 @@ final class SessionGetCommand extends RegionCommand {
 
   @Mixin RingOption ring;
 
-  @Option(
-      names = "--consistency",
-      paramLabel = "C",
-      converter = ConsistencyConverter.class,
-      completionCandidates = ConsistencyConverter.Candidates.class,
-      description = ConsistencyConverter.DESCRIPTION)
-  ReadConsistency consistency = ReadConsistency.LINEARIZABLE;
+  @Mixin ConsistencyOption consistency;
 
   @Override
   void validate(Usage usage) {
@@ -48,7 +40,7 @@ final class SessionGetCommand extends RegionCommand {
 
   @Override
   int run(TetherClient client) {
-    GetStateResponse r = client.getState(ring.ring(), id, consistency);
+    GetStateResponse r = client.getState(ring.ring(), id, consistency.get());
     if (json()) {
       printJson(r);
       return ExitCodes.OK;

@@ -406,6 +406,67 @@ class RegionTest {
         .isEqualTo(NodeState.NODE_STATE_ACTIVE);
   }
 
+  /**
+   * A Join of a node that is already ACTIVE renews its lease with the leader (chaos finding 3): the
+   * node agent unfences on a successful Join, so the lease must really hold from then on. Without
+   * the renewal the leader expired the node at the first lease's end while its agent served.
+   */
+  @Test
+  @Order(3)
+  void aJoinOfAnActiveNodeRenewsItsLeaseWithTheLeader() throws InterruptedException {
+    long ttlMs = 3_000;
+    rpc.createRing(
+        "rejoin", Policy.newBuilder().setLeaseTtlMs(ttlMs).setDrainDeadlineMs(0).build());
+    JoinRequest join =
+        JoinRequest.newBuilder()
+            .setRing("rejoin")
+            .setNodeId("phoenix")
+            .setAddress("10.0.1.1:80")
+            .build();
+    // The new ring's group starts on every daemon first.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> rpc.members(3).join(join).hasNode());
+    long first = System.nanoTime();
+    Thread.sleep(2 * ttlMs / 3);
+    // Through another daemon: the renewal is forwarded to the ring's leader if needed.
+    var again =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(1))
+            .ignoreExceptions()
+            .until(() -> rpc.members(1).join(join), r -> r.hasNode());
+    long second = System.nanoTime();
+    assertThat(again.getNode().getState()).isEqualTo(NodeState.NODE_STATE_ACTIVE);
+    // Past the first lease's end (plus the duty tick and a commit), within the renewed one.
+    long checkAt = first + (ttlMs + 600) * 1_000_000L;
+    Thread.sleep(Math.max(0, (checkAt - System.nanoTime()) / 1_000_000));
+    assertThat(System.nanoTime() - second)
+        .as("the check must fall inside the renewed lease")
+        .isLessThan((ttlMs - 200) * 1_000_000L);
+    for (int d = 1; d <= 3; d++) {
+      assertThat(node(d, "rejoin", "phoenix").getState())
+          .as("daemon %d: the rejoined node is still ACTIVE after its first lease ran out", d)
+          .isEqualTo(NodeState.NODE_STATE_ACTIVE);
+    }
+    // Without keepalives the renewed lease runs out as well.
+    Awaitility.await()
+        .atMost(Duration.ofMillis(ttlMs + 3_000))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> node(2, "rejoin", "phoenix").getState() == NodeState.NODE_STATE_DOWN);
+  }
+
+  private static dev.tether.api.v1.Node node(int daemon, String ring, String id) {
+    return rpc.members(daemon)
+        .getNode(
+            GetNodeRequest.newBuilder()
+                .setRing(ring)
+                .setNodeId(id)
+                .setConsistency(Consistency.CONSISTENCY_LINEARIZABLE)
+                .build())
+        .getNode();
+  }
+
   @Test
   @Order(4)
   void aDrainMovesOnlyTheDrainedNodesSessions() {

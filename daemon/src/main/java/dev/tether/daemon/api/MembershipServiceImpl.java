@@ -26,6 +26,7 @@ import dev.tether.proto.internal.Leave;
 import dev.tether.proto.internal.ListNodesQuery;
 import dev.tether.proto.internal.NodeRecord;
 import dev.tether.proto.internal.Query;
+import dev.tether.proto.internal.Result;
 import dev.tether.proto.internal.SetWeight;
 import dev.tether.statemachine.core.RingCore;
 import dev.tether.statemachine.core.Validate;
@@ -90,13 +91,39 @@ final class MembershipServiceImpl extends MembershipServiceGrpc.MembershipServic
               if (req.hasWarmupMs()) {
                 j.setWarmupMs(req.getWarmupMs());
               }
-              return api.write(ring, Command.newBuilder().setJoin(j).build());
+              return api.write(ring, Command.newBuilder().setJoin(j).build())
+                  .thenApplyAsync(r -> renewAfterJoin(ring, req.getNodeId(), r), renewals);
             }),
         r ->
             JoinResponse.newBuilder()
                 .setNode(Mapping.node(r.getNode().getNode()))
                 .setRingEpoch(r.getEpoch())
                 .build());
+  }
+
+  /**
+   * A successful Join tells the node agent its lease holds from the moment it sent the Join (it
+   * unfences on it), so the lease is renewed with the ring's leader once the Join committed.
+   * Without this, a Join of a node that was already ACTIVE changed nothing in the leader's lessor:
+   * the agent served on while the leader let the old lease run out and gave its sessions away
+   * (chaos finding 3). If the leader refuses (the lease already expired and the node is being
+   * marked DOWN) or cannot be reached, the Join fails UNAVAILABLE and the agent, still fenced,
+   * joins again.
+   */
+  private Result renewAfterJoin(RingRuntime ring, String nodeId, Result joined) {
+    LeaderDuties.Renewal renewal = leases.renew(ring, nodeId);
+    if (!renewal.renewed()) {
+      throw ApiError.unavailable(
+          "node "
+              + nodeId
+              + " joined ring "
+              + ring.name()
+              + ", but its lease was not renewed ("
+              + renewal.reason()
+              + "); join again",
+          List.of());
+    }
+    return joined;
   }
 
   @Override

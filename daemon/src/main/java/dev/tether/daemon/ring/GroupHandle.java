@@ -217,6 +217,11 @@ public final class GroupHandle implements AutoCloseable {
     }
   }
 
+  /** The local Raft server hosting this group. */
+  public RaftServer server() {
+    return server;
+  }
+
   public long appliedIndex() {
     return division().map(d -> d.getInfo().getLastAppliedIndex()).orElse(0L);
   }

@@ -70,7 +70,7 @@ public final class Region implements AutoCloseable {
   private final Map<String, RingPolicy> catalogPolicies = new ConcurrentHashMap<>();
   private final ClientId clientId = ClientId.randomId();
   private RaftServer server;
-  private GroupHandle region;
+  private volatile GroupHandle region;
   private volatile Runnable onCatalogChange = () -> {};
 
   public Region(
@@ -136,6 +136,11 @@ public final class Region implements AutoCloseable {
             if (group.equals(regionGroupId)) {
               if (!events.isEmpty()) {
                 onCatalogChange.run();
+                // Followers learn this commit now, not with the next heartbeat (GroupHandle).
+                GroupHandle handle = region;
+                if (handle != null) {
+                  handle.propagateCommit();
+                }
               }
               return;
             }

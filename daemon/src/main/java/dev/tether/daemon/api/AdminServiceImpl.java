@@ -63,6 +63,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.server.RaftServer;
 
 /** AdminService: the region's rings and daemons. Blocking calls run on the gRPC executor. */
@@ -448,9 +449,15 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
   /** Starts the group, empty, on the new server, then adds it to the configuration (ratis.md 7). */
   private void addToGroup(GroupHandle g, RaftPeer peer) {
     try (RaftClient direct = region.clientFor(g.groupId(), peer)) {
-      RaftClientReply added =
-          direct.getGroupManagementApi(peer.getId()).add(RaftGroup.valueOf(g.groupId()));
-      if (!added.isSuccess()) {
+      RaftClientReply added;
+      try {
+        added = direct.getGroupManagementApi(peer.getId()).add(RaftGroup.valueOf(g.groupId()));
+      } catch (AlreadyExistsException e) {
+        // The new daemon started the group itself: once it applied the region's catalog (this call
+        // added it to the region group first), its reconciler starts every ring group listed there.
+        added = null;
+      }
+      if (added != null && !added.isSuccess()) {
         throw ApiError.unavailable(
             "daemon "
                 + peer.getId()
@@ -461,6 +468,9 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
             List.of());
       }
       List<RaftPeer> peers = new ArrayList<>(g.division().orElseThrow().getGroup().getPeers());
+      if (peers.stream().anyMatch(p -> p.getId().equals(peer.getId()))) {
+        return; // already a member (an AddDaemon retried after it got this far)
+      }
       peers.add(peer);
       RaftClientReply reply = g.client().admin().setConfiguration(peers);
       if (!reply.isSuccess()) {

@@ -56,9 +56,26 @@ public final class LocalRegion implements AutoCloseable {
     return region;
   }
 
+  /**
+   * Starts daemon {@code i} beyond the region's size, empty and waiting for AddDaemon ({@code join:
+   * true}); the caller closes it.
+   */
+  public Daemon startJoining(int i) throws IOException {
+    if (i <= size || i > DAEMONS_MAX) {
+      throw new IllegalArgumentException(
+          "a joining daemon is one of " + (size + 1) + ".." + DAEMONS_MAX + ", not " + i);
+    }
+    Map<String, String> o = new HashMap<>(overrides);
+    o.put("join", "true");
+    return Daemon.start(config(i, o), "local");
+  }
+
   /** The config of daemon {@code i} (1-based). */
   public DaemonConfig config(int i) {
-    Map<String, String> o = new HashMap<>(overrides);
+    return config(i, new HashMap<>(overrides));
+  }
+
+  private DaemonConfig config(int i, Map<String, String> o) {
     o.put("id", "d" + i);
     o.put("data_dir", dataDir.resolve("d" + i).toString());
     o.put("raft_address", "127.0.0.1:" + port(i, 1));

@@ -24,10 +24,7 @@ import org.apache.ratis.server.RaftServer;
  * writes to the group's leader (group commit), and linearizable reads served locally.
  */
 public final class GroupHandle implements AutoCloseable {
-  /** How often a leader read waiting for a majority's replies checks again, ms. */
-  static final long READ_CONFIRM_POLL_MS = 1;
-
-  /** Longest a leader read waits for a majority's replies before failing, ms. */
+  /** Longest a leader read waits for its leadership probe before failing, ms. */
   static final long READ_CONFIRM_MS_MAX = 10_000;
 
   private static final ScheduledExecutorService CONFIRMER =
@@ -44,6 +41,9 @@ public final class GroupHandle implements AutoCloseable {
   private final GroupCommitter committer;
   private final ReadBatcher reads;
   private final AtomicBoolean propagating = new AtomicBoolean();
+  private final Object probeLock = new Object();
+  private CompletableFuture<Void> probeInFlight; // guarded by probeLock
+  private CompletableFuture<Void> probeNext; // guarded by probeLock
 
   public GroupHandle(
       RaftServer server,
@@ -59,8 +59,7 @@ public final class GroupHandle implements AutoCloseable {
     this.client = client;
     this.committer = new GroupCommitter(client, reconnect, maxCommands, maxInFlight);
     this.reads =
-        new ReadBatcher(
-            client, server.getId(), readBatchMax, readInFlightMax, this::confirmLeadershipSince);
+        new ReadBatcher(client, server.getId(), readBatchMax, readInFlightMax, this::beginRead);
   }
 
   public RaftGroupId groupId() {
@@ -157,64 +156,84 @@ public final class GroupHandle implements AutoCloseable {
   }
 
   /**
-   * Completes once this daemon, if it led the group when the read began ({@code sinceNanos}), has
-   * heard from a majority of the group (itself included) after that instant; fails if it stops
-   * leading first. A daemon that did not lead completes at once (a follower read was confirmed by
-   * the leader it asked).
+   * Call when a linearizable read (or a lease renewal) begins; the returned future completes once
+   * this daemon, if it leads the group now, has proven it still led with a majority behind it at
+   * some moment after this call, and fails if it cannot. A daemon that does not lead now completes
+   * at once: its follower read is confirmed by the leader it asks (a daemon that becomes leader in
+   * between commits its first entry of the new term, after this call, before it serves reads).
    *
-   * <p>Why: Ratis 3.3.0 answers a ReadIndex at once, without a heartbeat round, when the commit
-   * index is not above one a majority acknowledged earlier ({@code
+   * <p>Why: Ratis 3.3.0 answers a ReadIndex on the leader at once, without a heartbeat round, when
+   * the commit index is not above one a majority acknowledged earlier ({@code
    * ReadIndexHeartbeats.addAppendEntriesListener} returns null). A leader cut off from the others
    * keeps its commit index, so it answers every read from its own state as linearizable until it
-   * steps down (a majority silent for the maximum election timeout), while the others may already
-   * have elected a leader and committed writes. Requiring replies from a majority that arrived
-   * after the read began closes that window on the leader.
+   * steps down, while the others may already have elected a leader and committed writes.
    *
-   * <p>So that a read on an idle group does not wait for the next heartbeat (up to half the minimum
-   * election timeout away), an unconfirmed read makes the leader append an empty entry ({@link
-   * #propagateCommit}): its AppendEntries go out at once, and the replies confirm every read that
-   * began before they were sent. A lease (replies within most of an election timeout) would be
-   * faster, but it lets a leader that was just cut off answer authoritatively from the minority
-   * side, which Tether promises never to do (the chaos suite's authoritative-answers checker caught
-   * it within 84 ms of an isolation).
+   * <p>The proof is an empty entry submitted after this call and committed by this daemon as
+   * leader: a majority accepted an entry of its term after the read began, so no later leader had
+   * been elected by then, and every write acknowledged before the read is in its log. Counting
+   * AppendEntries replies instead is not enough: Ratis records the reply time of a follower that
+   * answers NOT_LEADER (it already voted for a newer leader) before the old leader steps down. A
+   * lease (replies within most of an election timeout) would be faster, but it lets a leader that
+   * was just cut off answer authoritatively from the minority side, which Tether promises never to
+   * do (the chaos suite's authoritative-answers checker caught it within 84 ms of an isolation).
+   * Concurrent reads share probes: at most one is in flight and one queued.
    */
-  CompletableFuture<Void> confirmLeadershipSince(long sinceNanos) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  public CompletableFuture<Void> beginRead() {
     Optional<RaftServer.Division> d = division();
     if (d.isEmpty() || !d.get().getInfo().isLeader()) {
-      done.complete(null);
-      return done;
+      return CompletableFuture.completedFuture(null);
     }
-    confirm(sinceNanos, done);
-    return done;
+    synchronized (probeLock) {
+      if (probeInFlight == null) {
+        probeInFlight = startProbe();
+        return probeInFlight;
+      }
+      // The probe in flight may have been submitted before this read began: wait for the next.
+      if (probeNext == null) {
+        probeNext = new CompletableFuture<>();
+      }
+      return probeNext;
+    }
   }
 
-  private void confirm(long sinceNanos, CompletableFuture<Void> done) {
-    Optional<RaftServer.Division> d = division();
-    if (d.isEmpty() || !d.get().getInfo().isLeader()) {
-      done.completeExceptionally(
-          new IllegalStateException("lost the leadership of " + groupId + " during the read"));
-      return;
-    }
-    long sinceMs = (System.nanoTime() - sinceNanos) / 1_000_000;
-    RoleInfoProto role = d.get().getInfo().getRoleInfoProto();
-    int voters = d.get().getGroup().getPeers().size();
-    long heard =
-        1
-            + role.getLeaderInfo().getFollowerInfoList().stream()
-                .filter(f -> f.getLastRpcElapsedTimeMs() < sinceMs)
-                .count();
-    if (2 * heard > voters) {
-      done.complete(null);
-    } else if (sinceMs > READ_CONFIRM_MS_MAX) {
-      done.completeExceptionally(
-          new java.util.concurrent.TimeoutException(
-              "no majority answered the leader of " + groupId + " within " + sinceMs + " ms"));
-    } else {
-      propagateCommit();
-      CONFIRMER.schedule(
-          () -> confirm(sinceNanos, done), READ_CONFIRM_POLL_MS, TimeUnit.MILLISECONDS);
-    }
+  /** Submits a probe; the caller holds {@link #probeLock}. */
+  private CompletableFuture<Void> startProbe() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    committer
+        .probe()
+        .orTimeout(READ_CONFIRM_MS_MAX, TimeUnit.MILLISECONDS)
+        // Async: the next probe is started under the lock, never inline in the caller's.
+        .whenCompleteAsync(
+            (peer, error) -> {
+              if (error != null) {
+                done.completeExceptionally(
+                    new IllegalStateException(
+                        "could not confirm the leadership of " + groupId + ": " + error, error));
+              } else if (!peer.equals(server.getId())) {
+                done.completeExceptionally(
+                    new IllegalStateException(
+                        "lost the leadership of " + groupId + " to " + peer + " during the read"));
+              } else {
+                done.complete(null);
+              }
+              synchronized (probeLock) {
+                CompletableFuture<Void> waiting = probeNext;
+                probeNext = null;
+                probeInFlight = waiting == null ? null : startProbe();
+                if (waiting != null) {
+                  probeInFlight.whenComplete(
+                      (v, e) -> {
+                        if (e != null) {
+                          waiting.completeExceptionally(e);
+                        } else {
+                          waiting.complete(null);
+                        }
+                      });
+                }
+              }
+            },
+            CONFIRMER);
+    return done;
   }
 
   /** The local Raft server hosting this group. */

@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaderDuties {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderDuties.class);
+
+  /** Longest a renewal waits for the proof that this daemon still leads, ms. */
+  static final long RENEWAL_CONFIRM_MS_MAX = 1_000;
 
   /** The result of a lease renewal. */
   public record Renewal(boolean renewed, long ttlMs, String reason) {}
@@ -126,6 +132,20 @@ public final class LeaderDuties {
                 + " expired; it is being marked DOWN and must join again");
       }
       leaseDeadlines.put(nodeId, ticker.nanos() + ttl * 1_000_000L);
+    }
+    // Renewed only if this daemon still led after recording it: a deposed leader that does not know
+    // it yet would otherwise confirm a renewal that the new leader never counts, and the node would
+    // serve past the TTL the new leader started at its election (chaos finding 3, second case).
+    try {
+      group.beginRead().get(RENEWAL_CONFIRM_MS_MAX, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Renewal(false, ttl, "interrupted while confirming the leadership of ring " + ring);
+    } catch (ExecutionException | TimeoutException e) {
+      return new Renewal(
+          false,
+          ttl,
+          "the leadership of ring " + ring + " could not be confirmed: " + e.getMessage());
     }
     return new Renewal(true, ttl, "");
   }

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -27,7 +27,7 @@ public final class ReadBatcher {
   private final RaftPeerId self;
   private final int batchMax;
   private final int inFlightMax;
-  private final LongFunction<CompletableFuture<Void>> confirmSince;
+  private final Supplier<CompletableFuture<Void>> beginRead;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
 
@@ -37,20 +37,20 @@ public final class ReadBatcher {
   public record Answer(OwnerAnswer answer, long appliedIndex, long epoch) {}
 
   /**
-   * @param confirmSince completes when leadership, if held, was confirmed by a majority after the
-   *     given {@link System#nanoTime} instant (see {@link GroupHandle#confirmLeadershipSince})
+   * @param beginRead called as a read begins; completes when this daemon's leadership, if it leads,
+   *     was confirmed after that (see {@link GroupHandle#beginRead})
    */
   public ReadBatcher(
       RaftClient client,
       RaftPeerId self,
       int batchMax,
       int inFlightMax,
-      LongFunction<CompletableFuture<Void>> confirmSince) {
+      Supplier<CompletableFuture<Void>> beginRead) {
     this.client = client;
     this.self = self;
     this.batchMax = batchMax;
     this.inFlightMax = inFlightMax;
-    this.confirmSince = confirmSince;
+    this.beginRead = beginRead;
   }
 
   /** The linearizable owner of {@code sessionId}, combined with concurrent lookups. */
@@ -68,12 +68,12 @@ public final class ReadBatcher {
    * request of this client (the ordered stream would hold it behind a slow write).
    */
   public CompletableFuture<QueryResult> query(Query q) {
-    long started = System.nanoTime();
+    CompletableFuture<Void> confirmed = beginRead.get();
     return client
         .async()
         .sendReadOnlyUnordered(Codec.message(q), self)
         .thenApply(ReadBatcher::resultOf)
-        .thenCompose(r -> confirmSince.apply(started).thenApply(v -> r));
+        .thenCombine(confirmed, (r, v) -> r);
   }
 
   private void pump() {

@@ -46,6 +46,19 @@ class StalledFollowersTest {
       String victimId = region.config(victim).id();
       String healthyId = region.config(healthy).id();
       commit(group);
+      // Wait for the start-up writes (daemon registrations) to be over: a follower a moment behind
+      // an entry in flight would look stalled at the made-up times below.
+      long[] last = {-1};
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () -> {
+                long now = group.appliedIndex();
+                boolean still = now == last[0];
+                last[0] = now;
+                return still;
+              });
       StalledFollowers stalled = new StalledFollowers(300);
       // Followers that have every committed entry are never reset, however long they are idle.
       Awaitility.await()

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 
 /**
@@ -189,6 +190,26 @@ public final class GroupCommitter {
   }
 
   private CompletableFuture<ResultBatch> send(CommandBatch entry) {
+    return sendRaw(entry).thenApply(GroupCommitter::resultsOf);
+  }
+
+  /**
+   * Commits an empty entry of its own and completes with the id of the server that committed it as
+   * the group's leader. Proof, for that server, that it led the group with a majority behind it at
+   * some moment after this call.
+   */
+  public CompletableFuture<RaftPeerId> probe() {
+    return sendRaw(CommandBatch.getDefaultInstance())
+        .thenApply(
+            reply -> {
+              if (!reply.isSuccess()) {
+                throw new CompletionException(reply.getException());
+              }
+              return reply.getServerId();
+            });
+  }
+
+  private CompletableFuture<RaftClientReply> sendRaw(CommandBatch entry) {
     RaftClient used = client;
     return used.async()
         .send(Codec.message(entry))
@@ -197,8 +218,7 @@ public final class GroupCommitter {
               if (error != null && closedStream(error)) {
                 replace(used);
               }
-            })
-        .thenApply(GroupCommitter::resultsOf);
+            });
   }
 
   private static boolean closedStream(Throwable error) {

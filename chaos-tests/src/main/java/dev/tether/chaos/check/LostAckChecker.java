@@ -35,9 +35,16 @@ public final class LostAckChecker implements Checker {
     Map<String, Op> finalLookups = new HashMap<>();
     Map<String, Map<Long, Op>> acked = new HashMap<>();
     List<Op> opens = new ArrayList<>();
+    // Final reads the region refused with NOT_FOUND (the session or its whole ring is unknown).
+    Map<String, Op> lastNotFound = new HashMap<>();
     for (Op op : run.history().ops()) {
       boolean isFinal = op.invokeNanos() >= from;
-      if (isFinal && op.kind() == OpKind.GET && op.outcome() == Outcome.OK) {
+      if (isFinal
+          && op.kind() == OpKind.GET
+          && op.outcome() != Outcome.OK
+          && op.error().startsWith("NOT_FOUND")) {
+        lastNotFound.put(op.key(), op);
+      } else if (isFinal && op.kind() == OpKind.GET && op.outcome() == Outcome.OK) {
         Op prev = finals.putIfAbsent(op.key(), op);
         if (prev != null
             && (prev.result().version() != op.result().version()
@@ -53,6 +60,8 @@ public final class LostAckChecker implements Checker {
       } else if (isFinal && op.kind() == OpKind.LOOKUP) {
         if (op.outcome() == Outcome.OK) {
           finalLookups.put(op.key(), op);
+        } else if (op.error().startsWith("NOT_FOUND")) {
+          lastNotFound.put(op.key(), op);
         }
       } else if (!isFinal && op.kind() == OpKind.PUT && op.outcome() == Outcome.OK) {
         Op prev =
@@ -77,6 +86,18 @@ public final class LostAckChecker implements Checker {
     List<String> unread = new ArrayList<>();
     for (String key : run.keys().keySet()) {
       Op f = finals.get(key);
+      if (f == null && lastNotFound.containsKey(key)) {
+        // Every workload session was opened, acknowledged, before the run; a region serving again
+        // that does not know it lost it (and every acknowledged write of it).
+        violations.add(
+            "session "
+                + key
+                + " is gone after the final restart, with "
+                + acked.getOrDefault(key, Map.of()).size()
+                + " acknowledged writes: "
+                + Describe.op(lastNotFound.get(key)));
+        continue;
+      }
       if (f == null) {
         unread.add(key);
         continue;
@@ -109,7 +130,8 @@ public final class LostAckChecker implements Checker {
     int openLost = 0;
     for (Op open : opens) {
       Op l = finalLookups.get(open.key());
-      if (l != null && !l.result().pinned()) {
+      if ((l != null && !l.result().pinned())
+          || (l == null && lastNotFound.containsKey(open.key()))) {
         openLost++;
         violations.add(
             "session "
@@ -118,7 +140,10 @@ public final class LostAckChecker implements Checker {
                 + Describe.op(open));
       }
     }
-    long unverified = opens.stream().filter(o -> !finalLookups.containsKey(o.key())).count();
+    long unverified =
+        opens.stream()
+            .filter(o -> !finalLookups.containsKey(o.key()) && !lastNotFound.containsKey(o.key()))
+            .count();
     metrics.put("ackedWrites", acked.values().stream().mapToInt(Map::size).sum());
     metrics.put("ackedOpens", opens.size());
     metrics.put("opensLost", openLost);

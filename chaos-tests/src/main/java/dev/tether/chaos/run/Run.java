@@ -65,6 +65,9 @@ public final class Run {
   /** How long each final read may be retried. */
   static final Duration FINAL_READ_TIMEOUT = Duration.ofSeconds(20);
 
+  /** How long a final read answered NOT_FOUND is retried before it counts as an answer. */
+  static final Duration FINAL_NOT_FOUND = Duration.ofSeconds(5);
+
   private final RunConfig config;
   private final Path dir;
   private final History history = new History();
@@ -356,9 +359,18 @@ public final class Run {
       for (int i = 1; i <= n; i++) {
         int process = workload.newProcess();
         long deadline = System.nanoTime() + FINAL_READ_TIMEOUT.toNanos();
+        long notFoundSince = -1;
         while (System.nanoTime() < deadline) {
           Op op = workload.calls().get(workload.client(i), process, "d" + i, key, false);
           if (op.outcome() == dev.tether.chaos.history.Outcome.OK) {
+            break;
+          }
+          // A serving region that keeps saying NOT_FOUND has lost the session: enough asking.
+          if (!op.error().startsWith("NOT_FOUND")) {
+            notFoundSince = -1;
+          } else if (notFoundSince < 0) {
+            notFoundSince = System.nanoTime();
+          } else if (System.nanoTime() - notFoundSince > FINAL_NOT_FOUND.toNanos()) {
             break;
           }
           TimeUnit.MILLISECONDS.sleep(200);

@@ -7,6 +7,8 @@ import dev.tether.chaos.history.AgentEvent;
 import dev.tether.chaos.history.FaultEvent;
 import dev.tether.chaos.history.History;
 import dev.tether.chaos.history.NodeSample;
+import dev.tether.chaos.history.Op;
+import dev.tether.chaos.history.OpKind;
 import dev.tether.chaos.history.Outcome;
 import dev.tether.chaos.history.StatusSample;
 import java.util.List;
@@ -59,6 +61,31 @@ class CheckersTest {
     ok.history().mark(History.MARK_FINAL_READS, ms(100));
     ok.get("d2", K, 110, 120, 10, "n1", 2, "b", true);
     assertThat(new LostAckChecker().check(ok.facts(KEYS)).passed()).isTrue();
+  }
+
+  @Test
+  void aSessionTheRestartedRegionDoesNotKnowIsLostNotUnread() {
+    Histories h = new Histories();
+    h.put("d1", K, 0, 10, 10, 0, "a", Outcome.OK);
+    h.history().mark(History.MARK_FINAL_READS, ms(100));
+    // What the planted no-fsync bug gives after kill -9 of every daemon: the ring itself is gone.
+    h.add(
+        new Op(
+            99,
+            5,
+            "d1",
+            OpKind.GET,
+            K,
+            false,
+            Op.Request.NONE,
+            ms(110),
+            ms(120),
+            Outcome.FAIL,
+            null,
+            "NOT_FOUND/ring chaos does not exist"));
+    CheckResult r = new LostAckChecker().check(h.facts(KEYS));
+    assertThat(r.verdict()).isEqualTo(CheckResult.Verdict.FAIL);
+    assertThat(r.violations().get(0)).contains("is gone after the final restart");
   }
 
   @Test

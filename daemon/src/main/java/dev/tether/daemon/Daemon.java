@@ -191,7 +191,7 @@ public final class Daemon implements AutoCloseable {
       List<String> reset = stalledFollowers.check(group, now);
       if (!reset.isEmpty()) {
         LOG.warn(
-            "{}: followers {} acknowledged nothing new for {} ms while behind; reconnecting to"
+            "{}: followers {} were silent for {} ms while behind the commit index; reconnecting to"
                 + " them",
             what,
             reset,

@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The leader reconnects a follower that lags behind the commit index and acknowledges nothing new
- * for a stall period, once per period, and leaves followers that keep up alone. (The TCP stall this
- * guards against needs a packet-dropping partition; the chaos suite's random-halves makes one. Here
- * a stopped follower lags the same way as far as the leader can tell.)
+ * The leader reconnects a follower that lags behind the commit index and neither acknowledges nor
+ * answers anything for a stall period, once per period, and leaves followers that keep up alone.
+ * (The TCP stall this guards against needs a packet-dropping partition; the chaos suite's
+ * random-halves makes one. Here a stopped follower lags the same way as far as the leader can
+ * tell.)
  */
 class StalledFollowersTest {
   @TempDir Path tmp;
@@ -69,6 +70,7 @@ class StalledFollowersTest {
 
       region.stop(victim);
       commit(group); // a majority (the leader and the healthy follower) commits without the victim
+      Thread.sleep(400); // the victim is silent for longer than a stall period
       t += 1_000 * MS;
       assertThat(stalled.check(group, t + 100 * MS)).as("behind, but not for long").isEmpty();
       assertThat(stalled.check(group, t + 300 * MS)).containsExactly(victimId);

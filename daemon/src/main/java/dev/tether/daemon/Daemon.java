@@ -5,11 +5,9 @@ import dev.tether.daemon.config.DaemonConfig;
 import dev.tether.daemon.http.HttpEndpoint;
 import dev.tether.daemon.metrics.Metrics;
 import dev.tether.daemon.ring.EventSink;
-import dev.tether.daemon.ring.GroupHandle;
 import dev.tether.daemon.ring.LeaderDuties;
 import dev.tether.daemon.ring.Region;
 import dev.tether.daemon.ring.RingRuntime;
-import dev.tether.daemon.ring.StalledFollowers;
 import dev.tether.daemon.ring.Ticker;
 import dev.tether.proto.internal.Command;
 import dev.tether.proto.internal.DaemonRecord;
@@ -40,14 +38,10 @@ public final class Daemon implements AutoCloseable {
   /** Period of the reconciler (it also runs on every catalog change). */
   static final long RECONCILE_MS = 500;
 
-  /** Shortest time a lagging follower may acknowledge nothing new before it is reconnected, ms. */
-  static final long FOLLOWER_STALL_MS_MIN = 1_000;
-
   private final DaemonConfig config;
   private final Metrics metrics = new Metrics();
   private final Region region;
   private final ScheduledExecutorService scheduler;
-  private final StalledFollowers stalledFollowers;
   private final ExecutorService events;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -57,7 +51,6 @@ public final class Daemon implements AutoCloseable {
 
   private Daemon(DaemonConfig config) {
     this.config = config;
-    this.stalledFollowers = new StalledFollowers(followerStallMs());
     this.scheduler = Executors.newScheduledThreadPool(2, named("tether-duties"));
     this.events = Executors.newSingleThreadExecutor(named("tether-events"));
     EventSink sink =
@@ -172,8 +165,6 @@ public final class Daemon implements AutoCloseable {
   }
 
   private void duties() {
-    long now = System.nanoTime();
-    resetStalledFollowers("region", region.regionGroup(), now);
     for (RingRuntime r : region.rings()) {
       try {
         r.duties().tick();
@@ -181,30 +172,7 @@ public final class Daemon implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("ring {}: duties failed: {}", r.name(), e.toString());
       }
-      resetStalledFollowers("ring " + r.name(), r.group(), now);
     }
-  }
-
-  /** See {@link StalledFollowers}. */
-  private void resetStalledFollowers(String what, GroupHandle group, long now) {
-    try {
-      List<String> reset = stalledFollowers.check(group, now);
-      if (!reset.isEmpty()) {
-        LOG.warn(
-            "{}: followers {} were silent for {} ms while behind the commit index; reconnecting to"
-                + " them",
-            what,
-            reset,
-            followerStallMs());
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("{}: checking for stalled followers failed: {}", what, e.toString());
-    }
-  }
-
-  /** Two minimum election timeouts, {@link #FOLLOWER_STALL_MS_MIN} at least. */
-  private long followerStallMs() {
-    return Math.max(FOLLOWER_STALL_MS_MIN, 2 * config.raft().electionTimeoutMinMs());
   }
 
   /** Null when this daemon can serve authoritative answers, else why not. */

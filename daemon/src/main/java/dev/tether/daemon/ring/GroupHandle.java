@@ -236,11 +236,6 @@ public final class GroupHandle implements AutoCloseable {
     return done;
   }
 
-  /** The local Raft server hosting this group. */
-  public RaftServer server() {
-    return server;
-  }
-
   public long appliedIndex() {
     return division().map(d -> d.getInfo().getLastAppliedIndex()).orElse(0L);
   }

@@ -38,6 +38,9 @@ public final class Daemon implements AutoCloseable {
   /** Period of the reconciler (it also runs on every catalog change). */
   static final long RECONCILE_MS = 500;
 
+  /** Fewest common-pool threads a daemon runs well with (see DaemonMain). */
+  static final int COMMON_POOL_THREADS_MIN = 8;
+
   private final DaemonConfig config;
   private final Metrics metrics = new Metrics();
   private final Region region;
@@ -101,11 +104,11 @@ public final class Daemon implements AutoCloseable {
           "*** TEST-ONLY PLANTED BUGS ENABLED: {} — this daemon is deliberately unsafe ***",
           config.plantedBugs());
     }
-    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < COMMON_POOL_THREADS_MIN) {
       LOG.warn(
-          "the common fork-join pool has {} thread(s): CompletableFuture starts a thread per async"
-              + " task, and Ratis appends use them; start the JVM with"
-              + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+          "the common fork-join pool has {} thread(s): Ratis appends run there, and Ratis clients"
+              + " block its threads while they close channels; start the JVM with"
+              + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=16",
           java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
     }
     Daemon d = new Daemon(config);

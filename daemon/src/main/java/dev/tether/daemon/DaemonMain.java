@@ -27,8 +27,15 @@ public final class DaemonMain {
    * CPUs - 1), {@code CompletableFuture}'s {@code *Async} stages run on a new thread per task;
    * Ratis chains every log append with {@code thenComposeAsync}, so a 2-CPU daemon started and
    * ended a thread per write (profiled in docs/performance.md, "Side by side with etcd").
+   *
+   * <p>And not just 2: a Ratis client that gives up on a server closes its channel on the thread
+   * that saw the failure, a common-pool thread, and waits there for a graceful shutdown (seconds).
+   * A lagging follower whose own follower reads kept timing out blocked both threads of a 2-thread
+   * pool over and over, and with them the Ratis appends that would have let it catch up: the chaos
+   * suite's partition scenarios ended with one replica hundreds of entries behind for good. The
+   * waiting threads are idle, so a larger pool costs little.
    */
-  static final int COMMON_POOL_PARALLELISM_MIN = 2;
+  static final int COMMON_POOL_PARALLELISM_MIN = 16;
 
   public static void main(String[] args) throws Exception {
     ensureCommonPool();
@@ -67,8 +74,7 @@ public final class DaemonMain {
    * it; must run before anything touches the pool, hence first in {@code main}.
    */
   static void ensureCommonPool() {
-    if (System.getProperty(COMMON_POOL_PARALLELISM) == null
-        && Runtime.getRuntime().availableProcessors() - 1 < COMMON_POOL_PARALLELISM_MIN) {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
       System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(COMMON_POOL_PARALLELISM_MIN));
     }
   }

@@ -113,7 +113,7 @@ final class Processes implements AutoCloseable {
     c.add("-XX:+ExitOnOutOfMemoryError");
     c.add("-Xss512k");
     // CompletableFuture's async tasks (Ratis appends among them) need more than one thread.
-    c.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+    c.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=16");
     c.add("-cp");
     c.add(System.getProperty("java.class.path"));
     c.add("dev.tether.cli.Main");

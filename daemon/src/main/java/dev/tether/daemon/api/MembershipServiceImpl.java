@@ -281,29 +281,38 @@ final class MembershipServiceImpl extends MembershipServiceGrpc.MembershipServic
           }
         });
     return new StreamObserver<>() {
+      /**
+       * The stream's renewals, one after another: the node agent matches each response to its
+       * requests in order (to take the send time of the request it answers), so responses must not
+       * overtake each other, as they could when two renewals of one stream ran on two threads.
+       */
+      private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+
       @Override
-      public void onNext(KeepAliveRequest req) {
-        renewals.execute(
-            () -> {
-              KeepAliveResponse response;
-              try {
-                response = keepAlive(req);
-              } catch (RuntimeException e) {
-                synchronized (lock) {
-                  if (!done[0]) {
-                    done[0] = true;
-                    keepalives.decrementAndGet();
-                    out.onError(ApiSupport.toStatus(e));
+      public synchronized void onNext(KeepAliveRequest req) {
+        previous =
+            previous.thenRunAsync(
+                () -> {
+                  KeepAliveResponse response;
+                  try {
+                    response = keepAlive(req);
+                  } catch (RuntimeException e) {
+                    synchronized (lock) {
+                      if (!done[0]) {
+                        done[0] = true;
+                        keepalives.decrementAndGet();
+                        out.onError(ApiSupport.toStatus(e));
+                      }
+                    }
+                    return;
                   }
-                }
-                return;
-              }
-              synchronized (lock) {
-                if (!done[0]) {
-                  out.onNext(response);
-                }
-              }
-            });
+                  synchronized (lock) {
+                    if (!done[0]) {
+                      out.onNext(response);
+                    }
+                  }
+                },
+                renewals);
       }
 
       @Override

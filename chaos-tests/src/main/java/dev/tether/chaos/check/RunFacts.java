@@ -29,8 +29,9 @@ public record RunFacts(
    * @param healNanos when every fault was healed and every daemon running
    * @param caughtUpNanos when every daemon had applied, in every group, the leader's commit index
    *     of the heal time (-1: never within the limit)
-   * @param digestsEqual true when, with the workload stopped, every group showed one applied index
-   *     and one digest on every daemon
+   * @param digestsEqual true when, with the workload stopped, no two replicas showed different
+   *     digests at the same applied index of a group and every replica caught up with the highest
+   *     index seen in the poll before (lease renewals keep committing probe entries)
    * @param digestsNanos when the digests were found equal (-1: never)
    * @param detail per group, each daemon's applied index and digest at the last poll
    */

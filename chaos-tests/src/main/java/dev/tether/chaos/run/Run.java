@@ -303,12 +303,25 @@ public final class Run {
    * With the workload stopped, waits until every group shows one applied index and one digest on
    * every daemon; returns when (history time), or -1. {@code detail} gets the last poll.
    */
+  /**
+   * Waits until the replicas are shown to agree: no two daemons ever report different digests at
+   * the same applied index of a group, and in one poll every daemon has applied at least the
+   * highest index any daemon reported in the poll before. Node agents keep renewing leases after
+   * the workload stops, and each renewal commits a probe entry, so a group may never stand still
+   * long enough for one poll of every daemon to see the same index everywhere. Returns when that
+   * held (or -1), with {@code detail} the last poll; a digest mismatch at equal indices is recorded
+   * in {@code detail} under "mismatch" and fails at once.
+   */
   private long awaitDigests(Cluster cluster, Map<String, Map<String, String>> detail)
       throws InterruptedException {
     long deadline = System.nanoTime() + CONVERGENCE_TIMEOUT.toNanos();
+    Map<String, Map<Long, String>> seen = new HashMap<>(); // group -> index -> digest
+    Map<String, Long> previousMax = new HashMap<>();
     while (System.nanoTime() < deadline) {
       detail.clear();
       boolean answered = true;
+      Map<String, Long> min = new HashMap<>();
+      Map<String, Long> max = new HashMap<>();
       for (int i = 1; i <= cluster.size(); i++) {
         Optional<StatusResponse> s = cluster.status(i, true, Duration.ofSeconds(2));
         if (s.isEmpty()) {
@@ -316,21 +329,34 @@ public final class Run {
           continue;
         }
         for (GroupStatus g : s.get().getGroupsList()) {
+          String digest = Long.toHexString(g.getDigest());
           detail
               .computeIfAbsent(g.getName(), k -> new LinkedHashMap<>())
-              .put("d" + i, g.getAppliedIndex() + "/" + Long.toHexString(g.getDigest()));
+              .put("d" + i, g.getAppliedIndex() + "/" + digest);
+          String before =
+              seen.computeIfAbsent(g.getName(), k -> new HashMap<>())
+                  .putIfAbsent(g.getAppliedIndex(), digest);
+          if (before != null && !before.equals(digest)) {
+            detail
+                .computeIfAbsent("mismatch", k -> new LinkedHashMap<>())
+                .put(g.getName() + "@" + g.getAppliedIndex(), before + " vs d" + i + " " + digest);
+            return -1;
+          }
+          min.merge(g.getName(), g.getAppliedIndex(), Math::min);
+          max.merge(g.getName(), g.getAppliedIndex(), Math::max);
         }
       }
-      boolean equal =
+      boolean caughtUp =
           answered
-              && !detail.isEmpty()
-              && detail.values().stream()
-                  .allMatch(
-                      m ->
-                          m.size() == cluster.size()
-                              && m.values().stream().distinct().count() == 1);
-      if (equal) {
+              && !previousMax.isEmpty()
+              && detail.values().stream().allMatch(m -> m.size() == cluster.size())
+              && previousMax.entrySet().stream()
+                  .allMatch(e -> min.getOrDefault(e.getKey(), -1L) >= e.getValue());
+      if (caughtUp) {
         return history.now();
+      }
+      if (answered) {
+        previousMax = max;
       }
       TimeUnit.MILLISECONDS.sleep(200);
     }

@@ -38,9 +38,6 @@ public final class Daemon implements AutoCloseable {
   /** Period of the reconciler (it also runs on every catalog change). */
   static final long RECONCILE_MS = 500;
 
-  /** Fewest common-pool threads a daemon runs well with (see DaemonMain). */
-  static final int COMMON_POOL_THREADS_MIN = 8;
-
   private final DaemonConfig config;
   private final Metrics metrics = new Metrics();
   private final Region region;
@@ -104,12 +101,15 @@ public final class Daemon implements AutoCloseable {
           "*** TEST-ONLY PLANTED BUGS ENABLED: {} — this daemon is deliberately unsafe ***",
           config.plantedBugs());
     }
-    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < COMMON_POOL_THREADS_MIN) {
+    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()
+        < DaemonMain.COMMON_POOL_PARALLELISM_MIN) {
       LOG.warn(
           "the common fork-join pool has {} thread(s): Ratis appends run there, and Ratis clients"
               + " block its threads while they close channels; start the JVM with"
-              + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=16",
-          java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+              + " -D{}={}",
+          java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(),
+          DaemonMain.COMMON_POOL_PARALLELISM,
+          DaemonMain.COMMON_POOL_PARALLELISM_MIN);
     }
     Daemon d = new Daemon(config);
     try {

@@ -74,7 +74,8 @@ public final class DaemonMain {
    * it; must run before anything touches the pool, hence first in {@code main}.
    */
   static void ensureCommonPool() {
-    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null
+        && Runtime.getRuntime().availableProcessors() - 1 < COMMON_POOL_PARALLELISM_MIN) {
       System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(COMMON_POOL_PARALLELISM_MIN));
     }
   }

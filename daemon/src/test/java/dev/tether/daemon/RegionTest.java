@@ -429,6 +429,8 @@ class RegionTest {
         .ignoreExceptions()
         .until(() -> rpc.members(3).join(join).hasNode());
     long first = System.nanoTime();
+    // Sleeps, not an injected clock: the lease runs on the leader daemon's own clock, and the test
+    // must rejoin, then look, at given points of that real TTL.
     Thread.sleep(2 * ttlMs / 3);
     // Through another daemon: the renewal is forwarded to the ring's leader if needed.
     var again =

@@ -27,12 +27,6 @@ public final class NetnsNetwork implements Network {
     this.daemons = daemons;
   }
 
-  /**
-   * Environment variable: when set, each daemon's namespace caps TCP's retransmission back-off at
-   * this many ms ({@code net.ipv4.tcp_rto_max_ms}, Linux 6.15+), as an operator would on the hosts.
-   */
-  public static final String TCP_RTO_MAX_ENV = "TETHER_CHAOS_TCP_RTO_MAX_MS";
-
   /** Builds the bridge and one namespace per daemon. */
   public static NetnsNetwork create(int daemons) {
     checkFreshNamespace();
@@ -61,19 +55,6 @@ public final class NetnsNetwork implements Network {
       in.append("link set lo up\n");
       Shell.run(List.of("ip", "-n", ns, "-batch", "-"), in.toString());
       Shell.run(List.of("ip", "netns", "exec", ns, "nft", "-f", "-"), rulesetOf());
-      String rtoMax = System.getenv(TCP_RTO_MAX_ENV);
-      if (rtoMax != null && !rtoMax.isBlank()) {
-        Shell.run(
-            List.of(
-                "ip",
-                "netns",
-                "exec",
-                ns,
-                "sysctl",
-                "-q",
-                "-w",
-                "net.ipv4.tcp_rto_max_ms=" + rtoMax));
-      }
     }
     return new NetnsNetwork(daemons);
   }

@@ -69,6 +69,7 @@ class BeginReadTest {
       region.stop(f1);
       region.stop(f2);
       CompletableFuture<Void> alone = group.beginRead();
+      // A sleep, not an await: the claim is that nothing happens for a while (well past a commit).
       Thread.sleep(2_000);
       assertThat(alone).as("a leader without a majority confirms nothing").isNotDone();
 

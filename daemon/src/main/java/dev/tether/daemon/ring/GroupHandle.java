@@ -1,5 +1,7 @@
 package dev.tether.daemon.ring;
 
+import dev.tether.proto.internal.Query;
+import dev.tether.proto.internal.QueryResult;
 import dev.tether.statemachine.ratis.GroupCommitter;
 import dev.tether.statemachine.ratis.TetherStateMachine;
 import java.io.IOException;
@@ -24,7 +26,7 @@ import org.apache.ratis.server.RaftServer;
  * writes to the group's leader (group commit), and linearizable reads served locally.
  */
 public final class GroupHandle implements AutoCloseable {
-  /** Longest a leader read waits for its leadership probe before failing, ms. */
+  /** Longest a read or renewal waits for its probe entry before failing, ms. */
   static final long READ_CONFIRM_MS_MAX = 10_000;
 
   private static final ScheduledExecutorService CONFIRMER =
@@ -41,9 +43,10 @@ public final class GroupHandle implements AutoCloseable {
   private final GroupCommitter committer;
   private final ReadBatcher reads;
   private final AtomicBoolean propagating = new AtomicBoolean();
+  private final AtomicBoolean nudging = new AtomicBoolean();
   private final Object probeLock = new Object();
-  private CompletableFuture<Void> probeInFlight; // guarded by probeLock
-  private CompletableFuture<Void> probeNext; // guarded by probeLock
+  private CompletableFuture<GroupCommitter.Probe> probeInFlight; // guarded by probeLock
+  private CompletableFuture<GroupCommitter.Probe> probeNext; // guarded by probeLock
 
   public GroupHandle(
       RaftServer server,
@@ -58,8 +61,7 @@ public final class GroupHandle implements AutoCloseable {
     this.groupId = groupId;
     this.client = client;
     this.committer = new GroupCommitter(client, reconnect, maxCommands, maxInFlight);
-    this.reads =
-        new ReadBatcher(client, server.getId(), readBatchMax, readInFlightMax, this::beginRead);
+    this.reads = new ReadBatcher(readBatchMax, readInFlightMax, this::readLinearizable);
   }
 
   public RaftGroupId groupId() {
@@ -156,39 +158,95 @@ public final class GroupHandle implements AutoCloseable {
   }
 
   /**
-   * Call when a linearizable read (or a lease renewal) begins; the returned future completes once
-   * this daemon, if it leads the group now, has proven it still led with a majority behind it at
-   * some moment after this call, and fails if it cannot. A daemon that does not lead now completes
-   * at once: its follower read is confirmed by the leader it asks (a daemon that becomes leader in
-   * between commits its first entry of the new term, after this call, before it serves reads).
+   * Call when a lease renewal begins; the returned future completes once this daemon, if it leads
+   * the group now, has proven it still led with a majority behind it at some moment after this
+   * call, and fails if it cannot. A daemon that does not lead now completes at once (renewals are
+   * only made by a leader; the planted lessor bug renews anyway).
    *
-   * <p>Why: Ratis 3.3.0 answers a ReadIndex on the leader at once, without a heartbeat round, when
-   * the commit index is not above one a majority acknowledged earlier ({@code
-   * ReadIndexHeartbeats.addAppendEntriesListener} returns null). A leader cut off from the others
-   * keeps its commit index, so it answers every read from its own state as linearizable until it
-   * steps down, while the others may already have elected a leader and committed writes.
-   *
-   * <p>The proof is an empty entry submitted after this call and committed by this daemon as
-   * leader: a majority accepted an entry of its term after the read began, so no later leader had
-   * been elected by then, and every write acknowledged before the read is in its log. Counting
+   * <p>The proof is a probe entry committed by this daemon as leader (see {@link #probe}). Counting
    * AppendEntries replies instead is not enough: Ratis records the reply time of a follower that
-   * answers NOT_LEADER (it already voted for a newer leader) before the old leader steps down. A
-   * lease (replies within most of an election timeout) would be faster, but it lets a leader that
-   * was just cut off answer authoritatively from the minority side, which Tether promises never to
-   * do (the chaos suite's authoritative-answers checker caught it within 84 ms of an isolation).
-   * Concurrent reads share probes: at most one is in flight and one queued.
+   * answers NOT_LEADER (it already voted for a newer leader) before the old leader steps down.
    */
-  public CompletableFuture<Void> beginRead() {
+  public CompletableFuture<Void> confirmLeadership() {
     Optional<RaftServer.Division> d = division();
     if (d.isEmpty() || !d.get().getInfo().isLeader()) {
       return CompletableFuture.completedFuture(null);
     }
+    return probe()
+        .thenAccept(
+            p -> {
+              if (!p.leader().equals(server.getId())) {
+                throw new IllegalStateException(
+                    "lost the leadership of " + groupId + " to " + p.leader());
+              }
+            });
+  }
+
+  /**
+   * A linearizable read of this daemon's replica, leader or follower: a probe entry submitted after
+   * the read began is committed (through whichever daemon leads), this replica applies it, and then
+   * the query runs against the applied state. Every write acknowledged before the read began was
+   * committed before the probe, so the read sees it; a replica cut off from the leader never
+   * applies the probe and its read fails by its deadline, so a minority never answers.
+   *
+   * <p>Why not Ratis's ReadIndex: Ratis 3.3.0 answers a ReadIndex on the leader at once when the
+   * commit index is not above one a majority acknowledged earlier ({@code
+   * ReadIndexHeartbeats.addAppendEntriesListener} returns null), so a leader cut off from the
+   * others answers reads from its own state as linearizable until it steps down; and when the
+   * commit index has just moved, it waits for the next heartbeat, half an election timeout (the 1×1
+   * benchmark measured a p99 of 529 ms once lease renewals committed entries often). A probe costs
+   * one commit, shared by every read that begins while the previous one is in flight.
+   *
+   * <p>A follower learns that the probe committed only with the leader's next AppendEntries, so
+   * when a read waits for an index this replica has not applied, it commits one more empty entry
+   * ({@link #nudge}).
+   */
+  public CompletableFuture<QueryResult> readLinearizable(Query query) {
+    return probe()
+        .thenCompose(
+            p -> {
+              TetherStateMachine sm = stateMachine();
+              CompletableFuture<Void> applied =
+                  sm.whenApplied(p.index()).orTimeout(READ_CONFIRM_MS_MAX, TimeUnit.MILLISECONDS);
+              if (!applied.isDone()) {
+                nudge(sm);
+              }
+              return applied.thenApply(v -> sm.queryLocal(query));
+            });
+  }
+
+  /**
+   * Commits empty entries, one at a time, while a read on this replica waits for an index it has
+   * not applied: the entry's AppendEntries carries the leader's commit index to this replica now,
+   * instead of at the next heartbeat. Stops when no read waits (reads give up by their deadline).
+   */
+  private void nudge(TetherStateMachine sm) {
+    if (!nudging.compareAndSet(false, true)) {
+      return;
+    }
+    committer
+        .submitAlone(List.of())
+        .whenComplete(
+            (results, error) -> {
+              nudging.set(false);
+              if (error == null && sm.readsWaitingForApply()) {
+                nudge(sm);
+              }
+            });
+  }
+
+  /**
+   * Commits a probe entry submitted after this call (see {@link GroupCommitter#probe}). Concurrent
+   * callers share probes: at most one is in flight and one queued; a caller that arrives while one
+   * is in flight waits for the queued one, since the one in flight may have been submitted before
+   * the caller began.
+   */
+  CompletableFuture<GroupCommitter.Probe> probe() {
     synchronized (probeLock) {
       if (probeInFlight == null) {
         probeInFlight = startProbe();
         return probeInFlight;
       }
-      // The probe in flight may have been submitted before this read began: wait for the next.
       if (probeNext == null) {
         probeNext = new CompletableFuture<>();
       }
@@ -197,27 +255,23 @@ public final class GroupHandle implements AutoCloseable {
   }
 
   /** Submits a probe; the caller holds {@link #probeLock}. */
-  private CompletableFuture<Void> startProbe() {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  private CompletableFuture<GroupCommitter.Probe> startProbe() {
+    CompletableFuture<GroupCommitter.Probe> done = new CompletableFuture<>();
     committer
         .probe()
         .orTimeout(READ_CONFIRM_MS_MAX, TimeUnit.MILLISECONDS)
         // Async: the next probe is started under the lock, never inline in the caller's.
         .whenCompleteAsync(
-            (peer, error) -> {
+            (probe, error) -> {
               if (error != null) {
                 done.completeExceptionally(
                     new IllegalStateException(
-                        "could not confirm the leadership of " + groupId + ": " + error, error));
-              } else if (!peer.equals(server.getId())) {
-                done.completeExceptionally(
-                    new IllegalStateException(
-                        "lost the leadership of " + groupId + " to " + peer + " during the read"));
+                        "could not commit a read probe in " + groupId + ": " + error, error));
               } else {
-                done.complete(null);
+                done.complete(probe);
               }
               synchronized (probeLock) {
-                CompletableFuture<Void> waiting = probeNext;
+                CompletableFuture<GroupCommitter.Probe> waiting = probeNext;
                 probeNext = null;
                 probeInFlight = waiting == null ? null : startProbe();
                 if (waiting != null) {
@@ -226,7 +280,7 @@ public final class GroupHandle implements AutoCloseable {
                         if (e != null) {
                           waiting.completeExceptionally(e);
                         } else {
-                          waiting.complete(null);
+                          waiting.complete(v);
                         }
                       });
                 }

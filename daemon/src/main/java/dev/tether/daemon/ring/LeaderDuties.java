@@ -137,7 +137,7 @@ public final class LeaderDuties {
     // it yet would otherwise confirm a renewal that the new leader never counts, and the node would
     // serve past the TTL the new leader started at its election (chaos finding 3, second case).
     try {
-      group.beginRead().get(RENEWAL_CONFIRM_MS_MAX, TimeUnit.MILLISECONDS);
+      group.confirmLeadership().get(RENEWAL_CONFIRM_MS_MAX, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Renewal(false, ttl, "interrupted while confirming the leadership of ring " + ring);

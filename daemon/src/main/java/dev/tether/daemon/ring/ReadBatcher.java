@@ -1,33 +1,26 @@
 package dev.tether.daemon.ring;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tether.proto.internal.LookupQuery;
 import dev.tether.proto.internal.OwnerAnswer;
 import dev.tether.proto.internal.Query;
 import dev.tether.proto.internal.QueryResult;
-import dev.tether.statemachine.ratis.Codec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftPeerId;
+import java.util.function.Function;
 
 /**
- * Linearizable reads through Ratis ReadIndex, served by this daemon's replica (a follower read when
- * it is not the leader). Concurrent lookups are combined: one ReadIndex round confirms up to {@code
- * batchMax} of them, with at most {@code inFlightMax} rounds outstanding. This is the main
+ * Linearizable reads served by this daemon's replica, leader or follower ({@link
+ * GroupHandle#readLinearizable}). Concurrent lookups are combined: one confirmed read answers up to
+ * {@code batchMax} of them, with at most {@code inFlightMax} reads outstanding. This is the main
  * read-throughput lever, as group commit is for writes.
  */
 public final class ReadBatcher {
-  private final RaftClient client;
-  private final RaftPeerId self;
   private final int batchMax;
   private final int inFlightMax;
-  private final Supplier<CompletableFuture<Void>> beginRead;
+  private final Function<Query, CompletableFuture<QueryResult>> linearizable;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
 
@@ -37,20 +30,13 @@ public final class ReadBatcher {
   public record Answer(OwnerAnswer answer, long appliedIndex, long epoch) {}
 
   /**
-   * @param beginRead called as a read begins; completes when this daemon's leadership, if it leads,
-   *     was confirmed after that (see {@link GroupHandle#beginRead})
+   * @param linearizable runs one query linearizably against this daemon's replica
    */
   public ReadBatcher(
-      RaftClient client,
-      RaftPeerId self,
-      int batchMax,
-      int inFlightMax,
-      Supplier<CompletableFuture<Void>> beginRead) {
-    this.client = client;
-    this.self = self;
+      int batchMax, int inFlightMax, Function<Query, CompletableFuture<QueryResult>> linearizable) {
     this.batchMax = batchMax;
     this.inFlightMax = inFlightMax;
-    this.beginRead = beginRead;
+    this.linearizable = linearizable;
   }
 
   /** The linearizable owner of {@code sessionId}, combined with concurrent lookups. */
@@ -63,17 +49,9 @@ public final class ReadBatcher {
     return f;
   }
 
-  /**
-   * Any query, confirmed with ReadIndex, not combined. Unordered: a read never waits behind another
-   * request of this client (the ordered stream would hold it behind a slow write).
-   */
+  /** Any query, linearizable, not combined. */
   public CompletableFuture<QueryResult> query(Query q) {
-    CompletableFuture<Void> confirmed = beginRead.get();
-    return client
-        .async()
-        .sendReadOnlyUnordered(Codec.message(q), self)
-        .thenApply(ReadBatcher::resultOf)
-        .thenCombine(confirmed, (r, v) -> r);
+    return linearizable.apply(q);
   }
 
   private void pump() {
@@ -115,17 +93,6 @@ public final class ReadBatcher {
                 }
                 pump();
               });
-    }
-  }
-
-  static QueryResult resultOf(RaftClientReply reply) {
-    if (!reply.isSuccess()) {
-      throw new CompletionException(reply.getException());
-    }
-    try {
-      return Codec.parse(reply.getMessage(), QueryResult.parser());
-    } catch (InvalidProtocolBufferException e) {
-      throw new CompletionException(e);
     }
   }
 }

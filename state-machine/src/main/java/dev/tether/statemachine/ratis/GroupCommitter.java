@@ -193,19 +193,23 @@ public final class GroupCommitter {
     return sendRaw(entry).thenApply(GroupCommitter::resultsOf);
   }
 
+  /** A committed probe: the server that committed it as the group's leader, and its log index. */
+  public record Probe(RaftPeerId leader, long index) {}
+
   /**
-   * Commits an empty entry of its own and completes with the id of the server that committed it as
-   * the group's leader. Proof, for that server, that it led the group with a majority behind it at
-   * some moment after this call.
+   * Commits an empty entry of its own and completes with the server that committed it as the
+   * group's leader and the entry's log index. Proof, for that server, that it led the group with a
+   * majority behind it at some moment after this call; and, for any replica that has applied the
+   * index, that it has applied every write acknowledged before this call.
    */
-  public CompletableFuture<RaftPeerId> probe() {
+  public CompletableFuture<Probe> probe() {
     return sendRaw(CommandBatch.getDefaultInstance())
         .thenApply(
             reply -> {
               if (!reply.isSuccess()) {
                 throw new CompletionException(reply.getException());
               }
-              return reply.getServerId();
+              return new Probe(reply.getServerId(), reply.getLogIndex());
             });
   }
 

@@ -57,6 +57,7 @@ public final class TetherStateMachine extends BaseStateMachine {
   private final boolean disableWal;
   private final CheckpointStorage storage = new CheckpointStorage();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final AppliedIndexWaiters appliedWaiters = new AppliedIndexWaiters();
   private volatile SnapshotRetentionPolicy retention;
   private volatile RocksDbStore store;
   private volatile GroupCore core;
@@ -269,6 +270,7 @@ public final class TetherStateMachine extends BaseStateMachine {
       lastStampMs = Math.max(lastStampMs, batch.getTimeMs());
     }
     listener.applied(getGroupId(), entry.getIndex(), applied.events());
+    appliedWaiters.advanced(entry.getIndex());
     return CompletableFuture.completedFuture(Codec.message(applied.results()));
   }
 
@@ -300,6 +302,23 @@ public final class TetherStateMachine extends BaseStateMachine {
     } finally {
       lock.readLock().unlock();
     }
+  }
+
+  /**
+   * Completes once this replica has applied log index {@code index} (at once if it has); fails when
+   * the group closes. A linearizable read waits here for the entry that confirmed it.
+   */
+  public CompletableFuture<Void> whenApplied(long index) {
+    CompletableFuture<Void> f = appliedWaiters.await(index);
+    // An apply between the caller's look at the applied index and the registration is not lost:
+    // report the applied index again (advanced() is idempotent).
+    appliedWaiters.advanced(getLastAppliedTermIndex().getIndex());
+    return f;
+  }
+
+  /** Whether a read still waits for this replica to apply an index it has not reached. */
+  public boolean readsWaitingForApply() {
+    return appliedWaiters.anyWaiting();
   }
 
   /**
@@ -413,6 +432,7 @@ public final class TetherStateMachine extends BaseStateMachine {
     LOG.info(
         "{}: reinitialized from installed snapshot at {}", getGroupId(), getLastAppliedTermIndex());
     listener.reloaded(getGroupId(), getLastAppliedTermIndex().getIndex());
+    appliedWaiters.advanced(getLastAppliedTermIndex().getIndex());
   }
 
   private void closeStore() {
@@ -431,6 +451,7 @@ public final class TetherStateMachine extends BaseStateMachine {
     } finally {
       lock.writeLock().unlock();
     }
+    appliedWaiters.close(new UnavailableException("group " + getGroupId() + " closed"));
     super.close();
   }
 

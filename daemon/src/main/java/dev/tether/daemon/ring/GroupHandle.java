@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -42,6 +42,7 @@ public final class GroupHandle implements AutoCloseable {
   private final RaftClient client;
   private final GroupCommitter committer;
   private final ReadBatcher reads;
+  private final long electionMs;
   private final AtomicBoolean propagating = new AtomicBoolean();
   private final AtomicBoolean nudging = new AtomicBoolean();
   private final Object probeLock = new Object();
@@ -52,7 +53,8 @@ public final class GroupHandle implements AutoCloseable {
       RaftServer server,
       RaftGroupId groupId,
       RaftClient client,
-      Supplier<RaftClient> reconnect,
+      Function<RaftPeerId, RaftClient> reconnect,
+      long electionMs,
       int maxCommands,
       int maxInFlight,
       int readBatchMax,
@@ -60,7 +62,9 @@ public final class GroupHandle implements AutoCloseable {
     this.server = server;
     this.groupId = groupId;
     this.client = client;
-    this.committer = new GroupCommitter(client, reconnect, maxCommands, maxInFlight);
+    this.electionMs = electionMs;
+    this.committer =
+        new GroupCommitter(client, reconnect, this::freshLeader, maxCommands, maxInFlight);
     this.reads = new ReadBatcher(readBatchMax, readInFlightMax, this::readLinearizable);
   }
 
@@ -116,6 +120,29 @@ public final class GroupHandle implements AutoCloseable {
 
   public boolean isLeader() {
     return division().map(d -> d.getInfo().isLeader() && d.getInfo().isLeaderReady()).orElse(false);
+  }
+
+  /**
+   * The group's leader as this replica knows it, when it knows for sure: itself if it leads and is
+   * ready, or a leader it heard from within an election timeout; null otherwise. Writes and probes
+   * go there ({@link GroupCommitter}): the Ratis client would keep trying a cut-off old leader for
+   * an election timeout per attempt (chaos finding 2).
+   */
+  RaftPeerId freshLeader() {
+    Optional<RaftServer.Division> d = division();
+    if (d.isEmpty()) {
+      return null;
+    }
+    DivisionInfo info = d.get().getInfo();
+    RaftPeerId leader = info.getLeaderId();
+    if (leader == null) {
+      return null;
+    }
+    if (info.isLeader()) {
+      return info.isLeaderReady() ? leader : null;
+    }
+    long contact = msSinceLeaderContact();
+    return contact >= 0 && contact < electionMs ? leader : null;
   }
 
   public long term() {

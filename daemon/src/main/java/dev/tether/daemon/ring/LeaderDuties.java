@@ -228,7 +228,13 @@ public final class LeaderDuties {
         "expire:" + id,
         List.of(
             Command.newBuilder()
-                .setExpireNode(ExpireNode.newBuilder().setNodeId(id).setIssuerTerm(term))
+                .setExpireNode(
+                    ExpireNode.newBuilder()
+                        .setNodeId(id)
+                        .setIssuerTerm(term)
+                        // Bound to this incarnation: an expiry still in flight when the node went
+                        // DOWN and joined again must not end its new lease (chaos finding 10).
+                        .setStateIndex(n.getStateIndex()))
                 .build()),
         results -> {
           synchronized (leaseLock) {

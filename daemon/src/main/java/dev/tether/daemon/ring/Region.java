@@ -215,8 +215,9 @@ public final class Region implements AutoCloseable {
     return new GroupHandle(
         server,
         gid,
-        newClient(group),
-        () -> newClient(currentGroup(gid)),
+        newClient(group, null),
+        leader -> newClient(currentGroup(gid), leader),
+        config.timeouts().electionMs(),
         config.groupCommit().maxCommands(),
         config.groupCommit().maxInFlight(),
         config.reads().batchMax(),
@@ -224,8 +225,16 @@ public final class Region implements AutoCloseable {
   }
 
   RaftClient newClient(RaftGroup group) {
-    return RaftClient.newBuilder()
-        .setProperties(config.raft().clientProperties())
+    return newClient(group, null);
+  }
+
+  /** A client for {@code group} that sends to {@code leader} first (null: Ratis's choice). */
+  RaftClient newClient(RaftGroup group, RaftPeerId leader) {
+    RaftClient.Builder b = RaftClient.newBuilder();
+    if (leader != null && group.getPeer(leader) != null) {
+      b.setLeaderId(leader);
+    }
+    return b.setProperties(config.raft().clientProperties())
         .setRaftGroup(group)
         .setClientId(ClientId.randomId())
         .setRetryPolicy(

@@ -179,6 +179,16 @@ final class NodeCommands {
         "expire_node",
         NodeState.NODE_STATE_JOINING,
         NodeState.NODE_STATE_DRAINING);
+    if (cmd.getStateIndex() != 0 && cmd.getStateIndex() != n.record.getStateIndex()) {
+      throw new Rejection(
+          ErrorCode.ERROR_CODE_FAILED_PRECONDITION,
+          "expire_node: node "
+              + n.id()
+              + " changed state at index "
+              + n.record.getStateIndex()
+              + ", after the expiry was decided at state index "
+              + cmd.getStateIndex());
+    }
     setState(n, NodeState.NODE_STATE_DOWN, ctx);
     n.record = n.record.toBuilder().setEffectiveWeightMilli(0).build();
     changed(n, ctx, true);

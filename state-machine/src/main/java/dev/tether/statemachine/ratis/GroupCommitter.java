@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -40,10 +44,28 @@ public final class GroupCommitter {
   /** Most entries in flight at once. */
   public static final int IN_FLIGHT_MAX = 512;
 
-  private final Supplier<RaftClient> reconnect;
+  /**
+   * Least time between two switches to a hinted leader, ms (bounds client churn on flaky links).
+   */
+  static final long LEADER_SWITCH_INTERVAL_MS_MIN = 1_000;
+
+  /** How long a replaced client lives on, so that its requests in flight can end, ms. */
+  static final long RETIRED_CLIENT_CLOSE_MS = 60_000;
+
+  private static final ScheduledExecutorService RETIRER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "tether-client-retire");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final Function<RaftPeerId, RaftClient> reconnect;
+  private final Supplier<RaftPeerId> leaderHint;
   private final List<RaftClient> replacements = new ArrayList<>();
   private volatile RaftClient client;
   private boolean closed; // guarded by replacements
+  private long lastSwitchNanos; // guarded by replacements
   private final int maxCommands;
   private final int maxBytes;
   private final int maxInFlight;
@@ -63,7 +85,7 @@ public final class GroupCommitter {
    * @param maxInFlight entries outstanding at once
    */
   public GroupCommitter(RaftClient client, int maxCommands, int maxInFlight) {
-    this(client, null, maxCommands, maxInFlight);
+    this(client, null, null, maxCommands, maxInFlight);
   }
 
   /**
@@ -77,6 +99,32 @@ public final class GroupCommitter {
    */
   public GroupCommitter(
       RaftClient client, Supplier<RaftClient> reconnect, int maxCommands, int maxInFlight) {
+    this(
+        client,
+        reconnect == null ? null : leader -> reconnect.get(),
+        null,
+        maxCommands,
+        maxInFlight);
+  }
+
+  /**
+   * As above, and also follows {@code leaderHint}: when it names a leader other than the one the
+   * client would send to, the committer switches to a client made for that leader ({@code
+   * reconnect.apply(leader)}). Ratis's client leaves a leader that stopped answering (cut off, or
+   * paused, without a connection reset) only when a request attempt times out, about an election
+   * timeout later, and then tries the peers in turn; the local replica learns the new leader as
+   * soon as it is elected. At most one switch a second; replaced clients are closed a minute later,
+   * when their requests in flight have ended.
+   *
+   * @param reconnect makes a new client for the same group, aimed at the given leader (null: any)
+   * @param leaderHint the group's current leader as the local replica knows it, null when unsure
+   */
+  public GroupCommitter(
+      RaftClient client,
+      Function<RaftPeerId, RaftClient> reconnect,
+      Supplier<RaftPeerId> leaderHint,
+      int maxCommands,
+      int maxInFlight) {
     if (maxCommands < 1 || maxCommands > Limits.COMMANDS_PER_BATCH_MAX) {
       throw new IllegalArgumentException(
           "group_commit.max_commands is "
@@ -95,6 +143,7 @@ public final class GroupCommitter {
     }
     this.client = client;
     this.reconnect = reconnect;
+    this.leaderHint = reconnect == null ? null : leaderHint;
     this.maxCommands = maxCommands;
     this.maxBytes = Limits.BATCH_BYTES_MAX / 2;
     this.maxInFlight = maxInFlight;
@@ -214,7 +263,7 @@ public final class GroupCommitter {
   }
 
   private CompletableFuture<RaftClientReply> sendRaw(CommandBatch entry) {
-    RaftClient used = client;
+    RaftClient used = clientForLeader();
     return used.async()
         .send(Codec.message(entry))
         .whenComplete(
@@ -243,9 +292,48 @@ public final class GroupCommitter {
       if (client != broken || closed) {
         return;
       }
-      RaftClient fresh = reconnect.get();
+      RaftClient fresh = reconnect.apply(null);
       replacements.add(fresh);
       client = fresh;
+    }
+  }
+
+  /** The client to send with: the current one, or a new one if the leader hint names another. */
+  private RaftClient clientForLeader() {
+    RaftClient current = client;
+    if (leaderHint == null) {
+      return current;
+    }
+    RaftPeerId leader = leaderHint.get();
+    if (leader == null || leader.equals(current.getLeaderId())) {
+      return current;
+    }
+    synchronized (replacements) {
+      long now = System.nanoTime();
+      if (client != current
+          || closed
+          || (lastSwitchNanos != 0
+              && now - lastSwitchNanos < LEADER_SWITCH_INTERVAL_MS_MIN * 1_000_000L)) {
+        return client;
+      }
+      lastSwitchNanos = now;
+      RaftClient fresh = reconnect.apply(leader);
+      replacements.add(fresh);
+      client = fresh;
+      if (replacements.remove(current)) {
+        // Only clients this committer made are closed; the first one is its caller's.
+        RETIRER.schedule(
+            () -> closeQuietly(current), RETIRED_CLIENT_CLOSE_MS, TimeUnit.MILLISECONDS);
+      }
+      return fresh;
+    }
+  }
+
+  private static void closeQuietly(RaftClient c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // Closing a client only releases channels; nothing to recover.
     }
   }
 

@@ -157,7 +157,8 @@ final class ScenarioRunner {
           c.setExpireNode(
               ExpireNode.newBuilder()
                   .setNodeId(args.get(0))
-                  .setIssuerTerm(Long.parseLong(o.getOrDefault("term", Long.toString(term)))));
+                  .setIssuerTerm(Long.parseLong(o.getOrDefault("term", Long.toString(term))))
+                  .setStateIndex(Long.parseLong(o.getOrDefault("state", "0"))));
       case "open" ->
           c.setOpenSession(
               OpenSession.newBuilder()

@@ -234,6 +234,67 @@ class RestartTest {
     }
   }
 
+  /**
+   * A committer told who leads (the daemon's local replica knows a new leader long before Ratis's
+   * client gives up a cut-off old one) switches to a client aimed at that leader before it sends,
+   * and at most once a second however often the hint changes.
+   */
+  @Test
+  void aCommitterSwitchesToTheHintedLeaderAtMostOnceASecond() throws Exception {
+    RaftGroupId gid = cluster.createGroup(RaftGroupId.randomId());
+    ReplicationTest.newRing(cluster.committer(gid), gid, 3);
+    int leader = cluster.awaitLeader(gid);
+    int follower = leader % cluster.size() + 1;
+    org.apache.ratis.protocol.RaftPeerId leaderId = cluster.peer(leader).getId();
+    org.apache.ratis.protocol.RaftPeerId followerId = cluster.peer(follower).getId();
+    List<org.apache.ratis.protocol.RaftPeerId> aimedAt =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<RaftClient> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.function.Function<org.apache.ratis.protocol.RaftPeerId, RaftClient> aimed =
+        target -> {
+          aimedAt.add(target);
+          RaftClient.Builder b =
+              RaftClient.newBuilder()
+                  .setRaftGroup(cluster.group(gid))
+                  .setProperties(LocalCluster.TEST_SETTINGS.clientProperties());
+          if (target != null) {
+            b.setLeaderId(target);
+          }
+          RaftClient c = b.build();
+          made.add(c);
+          return c;
+        };
+    java.util.concurrent.atomic.AtomicReference<org.apache.ratis.protocol.RaftPeerId> hint =
+        new java.util.concurrent.atomic.AtomicReference<>(leaderId);
+    RaftClient first = aimed.apply(followerId);
+    aimedAt.clear();
+    GroupCommitter committer = new GroupCommitter(first, aimed, hint::get, 64, 8);
+    try {
+      assertThat(committer.submit(Commands.open("s1")).get(30, TimeUnit.SECONDS).getCode())
+          .isEqualTo(ErrorCode.ERROR_CODE_OK);
+      assertThat(aimedAt).containsExactly(leaderId);
+      assertThat(made.get(made.size() - 1).getLeaderId()).isEqualTo(leaderId);
+
+      // A hint that flips back at once is not followed within the second.
+      hint.set(followerId);
+      assertThat(committer.submit(Commands.open("s2")).get(30, TimeUnit.SECONDS).getCode())
+          .isEqualTo(ErrorCode.ERROR_CODE_OK);
+      assertThat(aimedAt).containsExactly(leaderId);
+
+      // No hint: the client stays as it is.
+      hint.set(null);
+      Thread.sleep(GroupCommitter.LEADER_SWITCH_INTERVAL_MS_MIN + 100);
+      assertThat(committer.submit(Commands.open("s3")).get(30, TimeUnit.SECONDS).getCode())
+          .isEqualTo(ErrorCode.ERROR_CODE_OK);
+      assertThat(aimedAt).containsExactly(leaderId);
+    } finally {
+      committer.close();
+      for (RaftClient c : made) {
+        c.close();
+      }
+    }
+  }
+
   private static long termOf(int i, RaftGroupId gid) {
     return cluster.stateMachine(i, gid).getLatestSnapshot().getTerm();
   }

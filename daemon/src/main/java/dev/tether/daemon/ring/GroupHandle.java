@@ -48,6 +48,8 @@ public final class GroupHandle implements AutoCloseable {
   private final Object probeLock = new Object();
   private CompletableFuture<GroupCommitter.Probe> probeInFlight; // guarded by probeLock
   private CompletableFuture<GroupCommitter.Probe> probeNext; // guarded by probeLock
+  private RaftPeerId probeLeader; // the fresh leader when the probe in flight went out; probeLock
+  private long probeGeneration; // guarded by probeLock
 
   public GroupHandle(
       RaftServer server,
@@ -269,8 +271,24 @@ public final class GroupHandle implements AutoCloseable {
    * the caller began.
    */
   CompletableFuture<GroupCommitter.Probe> probe() {
+    RaftPeerId leader = freshLeader();
     synchronized (probeLock) {
+      if (probeInFlight != null && leader != null && !leader.equals(probeLeader)) {
+        // The probe in flight went out before this replica knew the current leader: it may be
+        // stuck on a cut-off old one. Start afresh; the probe abandoned still completes its own
+        // callers, and the callers queued behind it move to the new one.
+        probeGeneration++;
+        CompletableFuture<GroupCommitter.Probe> waiting = probeNext;
+        probeNext = null;
+        probeLeader = leader;
+        probeInFlight = startProbe();
+        if (waiting != null) {
+          relay(probeInFlight, waiting);
+        }
+        return probeInFlight;
+      }
       if (probeInFlight == null) {
+        probeLeader = leader;
         probeInFlight = startProbe();
         return probeInFlight;
       }
@@ -283,6 +301,7 @@ public final class GroupHandle implements AutoCloseable {
 
   /** Submits a probe; the caller holds {@link #probeLock}. */
   private CompletableFuture<GroupCommitter.Probe> startProbe() {
+    long generation = probeGeneration;
     CompletableFuture<GroupCommitter.Probe> done = new CompletableFuture<>();
     committer
         .probe()
@@ -298,23 +317,32 @@ public final class GroupHandle implements AutoCloseable {
                 done.complete(probe);
               }
               synchronized (probeLock) {
+                if (generation != probeGeneration) {
+                  return; // abandoned: a newer probe took its place
+                }
                 CompletableFuture<GroupCommitter.Probe> waiting = probeNext;
                 probeNext = null;
+                probeLeader = waiting == null ? null : freshLeader();
                 probeInFlight = waiting == null ? null : startProbe();
                 if (waiting != null) {
-                  probeInFlight.whenComplete(
-                      (v, e) -> {
-                        if (e != null) {
-                          waiting.completeExceptionally(e);
-                        } else {
-                          waiting.complete(v);
-                        }
-                      });
+                  relay(probeInFlight, waiting);
                 }
               }
             },
             CONFIRMER);
     return done;
+  }
+
+  private static void relay(
+      CompletableFuture<GroupCommitter.Probe> from, CompletableFuture<GroupCommitter.Probe> to) {
+    from.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            to.completeExceptionally(e);
+          } else {
+            to.complete(v);
+          }
+        });
   }
 
   public long appliedIndex() {

@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -63,6 +65,11 @@ public final class GroupCommitter {
   private final Function<RaftPeerId, RaftClient> reconnect;
   private final Supplier<RaftPeerId> leaderHint;
   private final List<RaftClient> replacements = new ArrayList<>();
+
+  /** Entries sent and not answered, per client; guarded by {@link #replacements}. */
+  private final Map<RaftClient, Set<CompletableFuture<RaftClientReply>>> outstanding =
+      new IdentityHashMap<>();
+
   private volatile RaftClient client;
   private boolean closed; // guarded by replacements
   private long lastSwitchNanos; // guarded by replacements
@@ -264,14 +271,49 @@ public final class GroupCommitter {
 
   private CompletableFuture<RaftClientReply> sendRaw(CommandBatch entry) {
     RaftClient used = clientForLeader();
-    return used.async()
+    CompletableFuture<RaftClientReply> answer = new CompletableFuture<>();
+    synchronized (replacements) {
+      outstanding.computeIfAbsent(used, c -> new HashSet<>()).add(answer);
+    }
+    used.async()
         .send(Codec.message(entry))
         .whenComplete(
             (reply, error) -> {
+              synchronized (replacements) {
+                Set<CompletableFuture<RaftClientReply>> of = outstanding.get(used);
+                if (of != null) {
+                  of.remove(answer);
+                }
+              }
               if (error != null && closedStream(error)) {
                 replace(used);
               }
+              if (error != null) {
+                answer.completeExceptionally(error);
+              } else {
+                answer.complete(reply);
+              }
             });
+    return answer;
+  }
+
+  /**
+   * An entry sent through a client that was then switched to another leader: it is answered at
+   * once, as unknown, rather than when Ratis's client gives up on the old leader (an election
+   * timeout per attempt). Its keys and its in-flight slot are freed, so later commands for the same
+   * sessions need not wait; the entry itself may still commit.
+   */
+  public static final class LeaderChangedException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    LeaderChangedException(RaftPeerId from, RaftPeerId to) {
+      super(
+          "sent to "
+              + from
+              + ", but the group's leader is now "
+              + to
+              + "; the entry was not confirmed and may still be applied");
+    }
   }
 
   private static boolean closedStream(Throwable error) {
@@ -320,6 +362,12 @@ public final class GroupCommitter {
       RaftClient fresh = reconnect.apply(leader);
       replacements.add(fresh);
       client = fresh;
+      Set<CompletableFuture<RaftClientReply>> abandoned = outstanding.remove(current);
+      if (abandoned != null && !abandoned.isEmpty()) {
+        LeaderChangedException why = new LeaderChangedException(current.getLeaderId(), leader);
+        // Completed off this thread and outside the lock: completions run callbacks that pump.
+        RETIRER.execute(() -> abandoned.forEach(f -> f.completeExceptionally(why)));
+      }
       if (replacements.remove(current)) {
         // Only clients this committer made are closed; the first one is its caller's.
         RETIRER.schedule(

@@ -295,6 +295,68 @@ class RestartTest {
     }
   }
 
+  /**
+   * An entry sent to a leader that never answers (a socket that accepts and stays silent, like a
+   * cut-off leader) is answered as unknown as soon as the committer switches to the hinted leader,
+   * not when Ratis's client gives the old one up; commands sent after the switch commit.
+   */
+  @Test
+  void aSwitchAnswersEntriesStuckOnTheOldLeaderAtOnce() throws Exception {
+    RaftGroupId gid = cluster.createGroup(RaftGroupId.randomId());
+    ReplicationTest.newRing(cluster.committer(gid), gid, 3);
+    int leader = cluster.awaitLeader(gid);
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
+      org.apache.ratis.protocol.RaftPeer hole =
+          org.apache.ratis.protocol.RaftPeer.newBuilder()
+              .setId("silent")
+              .setAddress("127.0.0.1:" + silent.getLocalPort())
+              .build();
+      List<org.apache.ratis.protocol.RaftPeer> peers =
+          new ArrayList<>(cluster.group(gid).getPeers());
+      peers.add(hole);
+      org.apache.ratis.protocol.RaftGroup withHole =
+          org.apache.ratis.protocol.RaftGroup.valueOf(gid, peers);
+      List<RaftClient> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.function.Function<org.apache.ratis.protocol.RaftPeerId, RaftClient> aimed =
+          target -> {
+            RaftClient c =
+                RaftClient.newBuilder()
+                    .setRaftGroup(withHole)
+                    .setProperties(LocalCluster.TEST_SETTINGS.clientProperties())
+                    .setLeaderId(target)
+                    .build();
+            made.add(c);
+            return c;
+          };
+      java.util.concurrent.atomic.AtomicReference<org.apache.ratis.protocol.RaftPeerId> hint =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      GroupCommitter committer =
+          new GroupCommitter(aimed.apply(hole.getId()), aimed, hint::get, 64, 8);
+      try {
+        java.util.concurrent.CompletableFuture<?> stuck = committer.submit(Commands.open("s1"));
+        Thread.sleep(100); // a sleep, not an await: the claim is that nothing answers it
+        assertThat(stuck).isNotDone();
+
+        hint.set(cluster.peer(leader).getId());
+        assertThat(committer.submit(Commands.open("s2")).get(30, TimeUnit.SECONDS).getCode())
+            .isEqualTo(ErrorCode.ERROR_CODE_OK);
+        // Ratis's own failover would have answered it with a reply or its own error, not this.
+        assertThat(stuck)
+            .failsWithin(java.time.Duration.ofSeconds(30))
+            .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+            .withCauseInstanceOf(GroupCommitter.LeaderChangedException.class);
+        // A command for the same session as the abandoned entry is not held behind it.
+        assertThat(committer.submit(Commands.open("s1")).get(30, TimeUnit.SECONDS).getCode())
+            .isEqualTo(ErrorCode.ERROR_CODE_OK);
+      } finally {
+        committer.close();
+        for (RaftClient c : made) {
+          c.close();
+        }
+      }
+    }
+  }
+
   private static long termOf(int i, RaftGroupId gid) {
     return cluster.stateMachine(i, gid).getLatestSnapshot().getTerm();
   }

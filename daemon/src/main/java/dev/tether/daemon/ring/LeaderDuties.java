@@ -233,7 +233,7 @@ public final class LeaderDuties {
                         .setNodeId(id)
                         .setIssuerTerm(term)
                         // Bound to this incarnation: an expiry still in flight when the node went
-                        // DOWN and joined again must not end its new lease (chaos finding 10).
+                        // DOWN and joined again must not end its new lease (chaos finding 11).
                         .setStateIndex(n.getStateIndex()))
                 .build()),
         results -> {

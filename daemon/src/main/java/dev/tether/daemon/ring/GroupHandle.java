@@ -20,12 +20,16 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Raft group as this daemon sees it: its local division and state machine, a client that sends
  * writes to the group's leader (group commit), and linearizable reads served locally.
  */
 public final class GroupHandle implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupHandle.class);
+
   /** Longest a read or renewal waits for its probe entry before failing, ms. */
   static final long READ_CONFIRM_MS_MAX = 10_000;
 
@@ -278,6 +282,11 @@ public final class GroupHandle implements AutoCloseable {
         // stuck on a cut-off old one. Start afresh; the probe abandoned still completes its own
         // callers, and the callers queued behind it move to the new one.
         probeGeneration++;
+        LOG.info(
+            "{}: read probe sent while {} led is replaced; {} leads now",
+            groupId,
+            probeLeader,
+            leader);
         CompletableFuture<GroupCommitter.Probe> waiting = probeNext;
         probeNext = null;
         probeLeader = leader;

@@ -26,6 +26,8 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Group commit: coalesces concurrent client commands of one Raft group into one log entry ({@link
@@ -43,6 +45,8 @@ import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
  * batch can send them in either order.
  */
 public final class GroupCommitter {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+
   /** Most entries in flight at once. */
   public static final int IN_FLIGHT_MAX = 512;
 
@@ -363,6 +367,12 @@ public final class GroupCommitter {
       replacements.add(fresh);
       client = fresh;
       Set<CompletableFuture<RaftClientReply>> abandoned = outstanding.remove(current);
+      LOG.info(
+          "{}: sending to leader {} now, not {}; {} entries in flight answered as unknown",
+          current.getGroupId(),
+          leader,
+          current.getLeaderId(),
+          abandoned == null ? 0 : abandoned.size());
       if (abandoned != null && !abandoned.isEmpty()) {
         LeaderChangedException why = new LeaderChangedException(current.getLeaderId(), leader);
         // Completed off this thread and outside the lock: completions run callbacks that pump.

@@ -9,6 +9,7 @@ import dev.tether.statemachine.core.Limits;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -70,8 +71,11 @@ public final class GroupCommitter {
   private final Supplier<RaftPeerId> leaderHint;
   private final List<RaftClient> replacements = new ArrayList<>();
 
-  /** Entries sent and not answered, per client; guarded by {@link #replacements}. */
-  private final Map<RaftClient, Set<CompletableFuture<RaftClientReply>>> outstanding =
+  /**
+   * Entries sent and not answered, per client, with the leader each was sent to; guarded by {@link
+   * #replacements}.
+   */
+  private final Map<RaftClient, Map<CompletableFuture<RaftClientReply>, RaftPeerId>> outstanding =
       new IdentityHashMap<>();
 
   private volatile RaftClient client;
@@ -277,14 +281,14 @@ public final class GroupCommitter {
     RaftClient used = clientForLeader();
     CompletableFuture<RaftClientReply> answer = new CompletableFuture<>();
     synchronized (replacements) {
-      outstanding.computeIfAbsent(used, c -> new HashSet<>()).add(answer);
+      outstanding.computeIfAbsent(used, c -> new HashMap<>()).put(answer, used.getLeaderId());
     }
     used.async()
         .send(Codec.message(entry))
         .whenComplete(
             (reply, error) -> {
               synchronized (replacements) {
-                Set<CompletableFuture<RaftClientReply>> of = outstanding.get(used);
+                Map<CompletableFuture<RaftClientReply>, RaftPeerId> of = outstanding.get(used);
                 if (of != null) {
                   of.remove(answer);
                 }
@@ -344,17 +348,26 @@ public final class GroupCommitter {
     }
   }
 
-  /** The client to send with: the current one, or a new one if the leader hint names another. */
+  /**
+   * The client to send with: the current one, or a new one if the leader hint names another leader
+   * or the current client still has entries in flight to another leader. Ratis's client keeps a
+   * client's writes in order, and the leader holds a request until the client's earlier ones have
+   * reached it: an entry stuck on a cut-off leader would hold every later one back until Ratis
+   * retried it, even after the client itself moved on to the new leader.
+   */
   private RaftClient clientForLeader() {
     RaftClient current = client;
     if (leaderHint == null) {
       return current;
     }
     RaftPeerId leader = leaderHint.get();
-    if (leader == null || leader.equals(current.getLeaderId())) {
+    if (leader == null) {
       return current;
     }
     synchronized (replacements) {
+      if (leader.equals(current.getLeaderId()) && !sentElsewhere(current, leader)) {
+        return current;
+      }
       long now = System.nanoTime();
       if (client != current
           || closed
@@ -366,9 +379,10 @@ public final class GroupCommitter {
       RaftClient fresh = reconnect.apply(leader);
       replacements.add(fresh);
       client = fresh;
-      Set<CompletableFuture<RaftClientReply>> abandoned = outstanding.remove(current);
+      Map<CompletableFuture<RaftClientReply>, RaftPeerId> abandoned = outstanding.remove(current);
       LOG.info(
-          "{}: sending to leader {} now, not {}; {} entries in flight answered as unknown",
+          "{}: sending to leader {} with a new client (the old one sent to {}); {} entries in"
+              + " flight answered as unknown",
           current.getGroupId(),
           leader,
           current.getLeaderId(),
@@ -376,7 +390,7 @@ public final class GroupCommitter {
       if (abandoned != null && !abandoned.isEmpty()) {
         LeaderChangedException why = new LeaderChangedException(current.getLeaderId(), leader);
         // Completed off this thread and outside the lock: completions run callbacks that pump.
-        RETIRER.execute(() -> abandoned.forEach(f -> f.completeExceptionally(why)));
+        RETIRER.execute(() -> abandoned.keySet().forEach(f -> f.completeExceptionally(why)));
       }
       if (replacements.remove(current)) {
         // Only clients this committer made are closed; the first one is its caller's.
@@ -385,6 +399,20 @@ public final class GroupCommitter {
       }
       return fresh;
     }
+  }
+
+  /** Whether {@code c} has an entry in flight sent to a leader other than {@code leader}. */
+  private boolean sentElsewhere(RaftClient c, RaftPeerId leader) {
+    Map<CompletableFuture<RaftClientReply>, RaftPeerId> of = outstanding.get(c);
+    if (of == null) {
+      return false;
+    }
+    for (RaftPeerId target : of.values()) {
+      if (!leader.equals(target)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void closeQuietly(RaftClient c) {

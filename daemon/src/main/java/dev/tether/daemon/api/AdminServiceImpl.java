@@ -49,6 +49,7 @@ import dev.tether.proto.internal.UpdatePolicy;
 import dev.tether.statemachine.core.Limits;
 import dev.tether.statemachine.core.RingCore;
 import dev.tether.statemachine.core.Validate;
+import dev.tether.statemachine.ratis.TetherStateMachine;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -127,7 +128,8 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
       s.setCommitIndex(d.get().getRaftLog().getLastCommittedIndex());
       d.get().getGroup().getPeers().forEach(p -> s.addPeers(p.getId().toString()));
       if (digest) {
-        s.setDigest(g.stateMachine().digest());
+        TetherStateMachine.Digest at = g.stateMachine().digestAt();
+        s.setAppliedIndex(at.appliedIndex()).setDigest(at.digest());
       }
     }
     return s.build();

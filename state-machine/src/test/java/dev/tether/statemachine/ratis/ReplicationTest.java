@@ -93,6 +93,9 @@ class ReplicationTest {
     assertThat(cluster.servers(gid)).hasSize(3);
     for (int i = 0; i < 3; i++) {
       assertThat(cluster.appliedIndex(i, gid)).isEqualTo(applied);
+      // The index and digest read together (the convergence checks' pair) agree everywhere.
+      assertThat(cluster.stateMachine(i, gid).digestAt())
+          .isEqualTo(new TetherStateMachine.Digest(applied, cluster.digest(0, gid)));
     }
 
     RaftClient client = cluster.client(gid);

@@ -289,8 +289,8 @@ public final class GroupCommitter {
             (reply, error) -> {
               synchronized (replacements) {
                 Map<CompletableFuture<RaftClientReply>, RaftPeerId> of = outstanding.get(used);
-                if (of != null) {
-                  of.remove(answer);
+                if (of != null && of.remove(answer) != null && of.isEmpty()) {
+                  outstanding.remove(used); // no map left behind for a retired client
                 }
               }
               if (error != null && closedStream(error)) {

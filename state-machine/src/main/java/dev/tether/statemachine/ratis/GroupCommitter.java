@@ -56,6 +56,16 @@ public final class GroupCommitter {
    */
   static final long LEADER_SWITCH_INTERVAL_MS_MIN = 1_000;
 
+  /**
+   * Least time an entry must have been in flight to a server other than the hinted leader before it
+   * is answered as unknown, ms. Younger ones are on their normal way: a follower's "not leader"
+   * reply sends Ratis's client to the leader within a round trip (at start-up the client's first
+   * guess is often a follower), and abandoning those would fail commands that were about to commit.
+   * An entry sent to a cut-off leader is older than this by the time another leader was elected (an
+   * election timeout, at least 150 ms, plus the vote).
+   */
+  static final long STUCK_ENTRY_MS_MIN = 400;
+
   /** How long a replaced client lives on, so that its requests in flight can end, ms. */
   static final long RETIRED_CLIENT_CLOSE_MS = 60_000;
 
@@ -72,11 +82,19 @@ public final class GroupCommitter {
   private final List<RaftClient> replacements = new ArrayList<>();
 
   /**
-   * Entries sent and not answered, per client, with the leader each was sent to; guarded by {@link
-   * #replacements}.
+   * Entries sent and not answered, per client, with the leader each was sent to and when; guarded
+   * by {@link #replacements}.
    */
-  private final Map<RaftClient, Map<CompletableFuture<RaftClientReply>, RaftPeerId>> outstanding =
+  private final Map<RaftClient, Map<CompletableFuture<RaftClientReply>, Sent>> outstanding =
       new IdentityHashMap<>();
+
+  /** Where and when an entry was sent. */
+  private record Sent(RaftPeerId target, long nanos) {
+    /** Whether it went to a server other than {@code leader} at least STUCK_ENTRY_MS_MIN ago. */
+    boolean stuckElsewhere(RaftPeerId leader, long now) {
+      return !leader.equals(target) && now - nanos >= STUCK_ENTRY_MS_MIN * 1_000_000L;
+    }
+  }
 
   private volatile RaftClient client;
   private boolean closed; // guarded by replacements
@@ -281,14 +299,16 @@ public final class GroupCommitter {
     RaftClient used = clientForLeader();
     CompletableFuture<RaftClientReply> answer = new CompletableFuture<>();
     synchronized (replacements) {
-      outstanding.computeIfAbsent(used, c -> new HashMap<>()).put(answer, used.getLeaderId());
+      outstanding
+          .computeIfAbsent(used, c -> new HashMap<>())
+          .put(answer, new Sent(used.getLeaderId(), System.nanoTime()));
     }
     used.async()
         .send(Codec.message(entry))
         .whenComplete(
             (reply, error) -> {
               synchronized (replacements) {
-                Map<CompletableFuture<RaftClientReply>, RaftPeerId> of = outstanding.get(used);
+                Map<CompletableFuture<RaftClientReply>, Sent> of = outstanding.get(used);
                 if (of != null && of.remove(answer) != null && of.isEmpty()) {
                   outstanding.remove(used); // no map left behind for a retired client
                 }
@@ -306,10 +326,10 @@ public final class GroupCommitter {
   }
 
   /**
-   * An entry sent through a client that was then switched to another leader: it is answered at
-   * once, as unknown, rather than when Ratis's client gives up on the old leader (an election
-   * timeout per attempt). Its keys and its in-flight slot are freed, so later commands for the same
-   * sessions need not wait; the entry itself may still commit.
+   * An entry in flight to a server that is no longer the group's leader, for longer than {@link
+   * #STUCK_ENTRY_MS_MIN}: it is answered at once, as unknown, rather than when Ratis's client gives
+   * up on that server (an election timeout per attempt). Its keys and its in-flight slot are freed,
+   * so later commands for the same sessions need not wait; the entry itself may still commit.
    */
   public static final class LeaderChangedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
@@ -350,10 +370,11 @@ public final class GroupCommitter {
 
   /**
    * The client to send with: the current one, or a new one if the leader hint names another leader
-   * or the current client still has entries in flight to another leader. Ratis's client keeps a
-   * client's writes in order, and the leader holds a request until the client's earlier ones have
-   * reached it: an entry stuck on a cut-off leader would hold every later one back until Ratis
-   * retried it, even after the client itself moved on to the new leader.
+   * or the current client has an entry stuck on another leader. Ratis's client keeps a client's
+   * writes in order, and the leader holds a request until the client's earlier ones have reached
+   * it: an entry stuck on a cut-off leader would hold every later one back until Ratis retried it,
+   * even after the client itself moved on to the new leader. Entries stuck on another leader, of
+   * this client or of one replaced before, are answered as unknown ({@link #abandonStuck}).
    */
   private RaftClient clientForLeader() {
     RaftClient current = client;
@@ -364,11 +385,12 @@ public final class GroupCommitter {
     if (leader == null) {
       return current;
     }
+    long now = System.nanoTime();
     synchronized (replacements) {
-      if (leader.equals(current.getLeaderId()) && !sentElsewhere(current, leader)) {
+      boolean stuck = abandonStuck(leader, now);
+      if (leader.equals(current.getLeaderId()) && !stuck) {
         return current;
       }
-      long now = System.nanoTime();
       if (client != current
           || closed
           || (lastSwitchNanos != 0
@@ -379,18 +401,17 @@ public final class GroupCommitter {
       RaftClient fresh = reconnect.apply(leader);
       replacements.add(fresh);
       client = fresh;
-      Map<CompletableFuture<RaftClientReply>, RaftPeerId> abandoned = outstanding.remove(current);
+      Map<CompletableFuture<RaftClientReply>, Sent> left = outstanding.get(current);
       LOG.info(
-          "{}: sending to leader {} with a new client (the old one sent to {}); {} entries in"
-              + " flight answered as unknown",
+          "{}: sending to leader {} with a new client (the old one sent to {}, {} entries still in"
+              + " flight)",
           current.getGroupId(),
           leader,
           current.getLeaderId(),
-          abandoned == null ? 0 : abandoned.size());
-      if (abandoned != null && !abandoned.isEmpty()) {
-        LeaderChangedException why = new LeaderChangedException(current.getLeaderId(), leader);
-        // Completed off this thread and outside the lock: completions run callbacks that pump.
-        RETIRER.execute(() -> abandoned.keySet().forEach(f -> f.completeExceptionally(why)));
+          left == null ? 0 : left.size());
+      if (left != null) {
+        // Those left may be stuck too, once old enough; look again then even if nothing is sent.
+        RETIRER.schedule(this::abandonStuckNow, STUCK_ENTRY_MS_MIN + 10, TimeUnit.MILLISECONDS);
       }
       if (replacements.remove(current)) {
         // Only clients this committer made are closed; the first one is its caller's.
@@ -401,18 +422,62 @@ public final class GroupCommitter {
     }
   }
 
-  /** Whether {@code c} has an entry in flight sent to a leader other than {@code leader}. */
-  private boolean sentElsewhere(RaftClient c, RaftPeerId leader) {
-    Map<CompletableFuture<RaftClientReply>, RaftPeerId> of = outstanding.get(c);
-    if (of == null) {
-      return false;
-    }
-    for (RaftPeerId target : of.values()) {
-      if (!leader.equals(target)) {
-        return true;
+  private void abandonStuckNow() {
+    RaftPeerId leader = leaderHint.get();
+    if (leader != null) {
+      synchronized (replacements) {
+        abandonStuck(leader, System.nanoTime());
       }
     }
-    return false;
+  }
+
+  /**
+   * Answers as unknown, at once, every entry in flight that went to a server other than {@code
+   * leader} at least {@link #STUCK_ENTRY_MS_MIN} ago, rather than when Ratis's client gives up on
+   * that server (an election timeout per attempt); the caller holds {@link #replacements}.
+   *
+   * @return whether the current client had such an entry
+   */
+  private boolean abandonStuck(RaftPeerId leader, long now) {
+    boolean currentHad = false;
+    List<CompletableFuture<RaftClientReply>> abandoned = null;
+    RaftPeerId from = null;
+    for (Iterator<Map.Entry<RaftClient, Map<CompletableFuture<RaftClientReply>, Sent>>> clients =
+            outstanding.entrySet().iterator();
+        clients.hasNext(); ) {
+      var perClient = clients.next();
+      for (Iterator<Map.Entry<CompletableFuture<RaftClientReply>, Sent>> it =
+              perClient.getValue().entrySet().iterator();
+          it.hasNext(); ) {
+        var e = it.next();
+        if (e.getValue().stuckElsewhere(leader, now)) {
+          it.remove();
+          if (abandoned == null) {
+            abandoned = new ArrayList<>();
+          }
+          abandoned.add(e.getKey());
+          from = e.getValue().target();
+          currentHad |= perClient.getKey() == client;
+        }
+      }
+      if (perClient.getValue().isEmpty()) {
+        clients.remove();
+      }
+    }
+    if (abandoned != null) {
+      List<CompletableFuture<RaftClientReply>> answered = abandoned;
+      LOG.info(
+          "{}: {} entries in flight to {} (not the leader {}) for over {} ms answered as unknown",
+          client.getGroupId(),
+          answered.size(),
+          from,
+          leader,
+          STUCK_ENTRY_MS_MIN);
+      LeaderChangedException why = new LeaderChangedException(from, leader);
+      // Completed off this thread and outside the lock: completions run callbacks that pump.
+      RETIRER.execute(() -> answered.forEach(f -> f.completeExceptionally(why)));
+    }
+    return currentHad;
   }
 
   private static void closeQuietly(RaftClient c) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.proto.internal.ErrorCode;
 import dev.tether.proto.internal.OwnerAnswer;
+import dev.tether.proto.internal.Result;
 import dev.tether.statemachine.testing.LocalCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -282,8 +283,10 @@ class RestartTest {
 
   /**
    * An entry sent to a leader that never answers (a socket that accepts and stays silent, like a
-   * cut-off leader) is answered as unknown as soon as the committer switches to the hinted leader,
-   * not when Ratis's client gives the old one up; commands sent after the switch commit.
+   * cut-off leader) is answered as unknown once the committer knows another leader and the entry
+   * has been in flight {@link GroupCommitter#STUCK_ENTRY_MS_MIN}, not when Ratis's client gives the
+   * old one up; commands sent after the switch commit. Here the entry is younger than that at the
+   * switch, so the committer's own later look answers it, with nothing else sent.
    */
   @Test
   void aSwitchAnswersEntriesStuckOnTheOldLeaderAtOnce() throws Exception {
@@ -322,6 +325,41 @@ class RestartTest {
         committer.close();
         clients.close();
       }
+    }
+  }
+
+  /**
+   * Entries on their normal way to the leader are left alone by a switch: here the first client is
+   * aimed at a follower, which redirects it, and the hint names the leader only after the first
+   * entries were sent (as at start-up, when the leader becomes known). The committer once answered
+   * every entry of the replaced client as unknown, failing commands that were about to commit (the
+   * daemon's LostInitRingTest saw it in CI).
+   */
+  @Test
+  void aSwitchLeavesEntriesOnTheirWayToTheLeaderAlone() throws Exception {
+    RaftGroupId gid = cluster.createGroup(RaftGroupId.randomId());
+    ReplicationTest.newRing(cluster.committer(gid), gid, 3);
+    int leader = cluster.awaitLeader(gid);
+    RaftPeerId follower = cluster.peer((leader + 1) % cluster.size()).getId();
+    AimedClients clients = new AimedClients(cluster.group(gid));
+    AtomicReference<RaftPeerId> hint = new AtomicReference<>();
+    GroupCommitter committer =
+        new GroupCommitter(clients.make(follower), clients::make, hint::get, 1, 8);
+    try {
+      List<java.util.concurrent.CompletableFuture<Result>> results = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        results.add(committer.submit(Commands.open("before-" + i)));
+      }
+      hint.set(cluster.peer(leader).getId());
+      for (int i = 0; i < 32; i++) {
+        results.add(committer.submit(Commands.open("after-" + i)));
+      }
+      for (var r : results) {
+        assertThat(r.get(30, TimeUnit.SECONDS).getCode()).isEqualTo(ErrorCode.ERROR_CODE_OK);
+      }
+    } finally {
+      committer.close();
+      clients.close();
     }
   }
 

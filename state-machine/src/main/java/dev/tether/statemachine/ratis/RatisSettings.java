@@ -103,11 +103,23 @@ public record RatisSettings(
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(ENTRY_BYTES_MAX));
     RaftServerConfigKeys.Log.setWriteBufferSize(
         p, SizeInBytes.valueOf(ENTRY_BYTES_MAX + ENTRY_ENVELOPE_BYTES_MAX));
+    // After failed AppendEntries to a follower, the leader's appender sleeps before trying again;
+    // Ratis's default ("1ms,10, 1s,20, 5s,1000") sleeps 5 s once 30 attempts failed, which a
+    // partition of a few seconds reaches (each timed-out heartbeat counts), so a follower rejoining
+    // after a heal waited up to 5 s for its first entries (chaos suite: caught up 5-7 s after the
+    // heal). Short sleeps cost a few reconnect attempts a second to an unreachable follower.
+    RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, APPENDER_RETRY_POLICY);
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
     RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(10, TimeUnit.MINUTES));
     RaftServerConfigKeys.Write.setElementLimit(p, 16_384);
     return p;
   }
+
+  /**
+   * The leader's sleeps between failed AppendEntries to one follower: (sleep, attempts) pairs, each
+   * sleep randomised by Ratis within ±50 %. The last pair covers any partition length.
+   */
+  static final String APPENDER_RETRY_POLICY = "1ms,10, 100ms,100, 200ms,2000000000";
 
   /** Shortest a client's attempt at one request may last, ms. */
   static final long CLIENT_ATTEMPT_MS_MIN = 500;

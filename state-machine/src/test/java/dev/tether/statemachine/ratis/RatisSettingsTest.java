@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.statemachine.core.Limits;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,37 @@ class RatisSettingsTest {
         .isEqualTo(RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     assertThat(RaftServerConfigKeys.Snapshot.autoTriggerEnabled(p)).isTrue();
     assertThat(RaftServerConfigKeys.Log.purgeUptoSnapshotIndex(p)).isTrue();
+  }
+
+  /**
+   * Whatever the number of failed attempts (a long partition counts each timed-out heartbeat), the
+   * leader's appender sleeps at most 300 ms before trying a follower again, so a follower that
+   * rejoins after a heal gets its entries at once. Parsed and evaluated by Ratis itself; its
+   * default reaches 5 s after 30 failures.
+   */
+  @Test
+  void theLeaderTriesAnUnreachableFollowerAgainWithinAFewHundredMs() {
+    RaftProperties p = RatisSettings.DEFAULT.serverProperties(Path.of("/tmp/unused"), 0);
+    String spec = RaftServerConfigKeys.Log.Appender.retryPolicy(p);
+    assertThat(spec).isEqualTo(RatisSettings.APPENDER_RETRY_POLICY);
+    RetryPolicy policy = RetryPolicy.parse(spec, "test");
+    long longest = 0;
+    for (int failures : new int[] {1, 10, 11, 30, 31, 110, 111, 1_000, 100_000, 1_999_999_999}) {
+      for (int sample = 0; sample < 20; sample++) { // the sleep is randomised
+        RetryPolicy.Action a = policy.handleAttemptFailure(() -> failures);
+        assertThat(a.shouldRetry()).as("retry after %d failures", failures).isTrue();
+        longest = Math.max(longest, a.getSleepTime().toLong(TimeUnit.MILLISECONDS));
+      }
+    }
+    assertThat(longest).isBetween(100L, 300L);
+    RetryPolicy ratisDefault =
+        RetryPolicy.parse(RaftServerConfigKeys.Log.Appender.RETRY_POLICY_DEFAULT, "default");
+    assertThat(
+            ratisDefault
+                .handleAttemptFailure(() -> 31)
+                .getSleepTime()
+                .toLong(TimeUnit.MILLISECONDS))
+        .isGreaterThan(2_000);
   }
 
   @Test

@@ -6,7 +6,8 @@
 # quiet check, and prints the tables; results.json, results.md and throughput.png go to --out.
 #
 #   bench/run.sh [--quick] [--out DIR] [--only throughput,membership,failover,steady,nodefail,scale]
-#                [--trials N] [--quiet-wait-s S] [--scale-sessions N] [--scale-load-s S] ...
+#                [--trials N] [--quiet-wait-s S] [--scale-sessions N] [--scale-load-s S]
+#                [--nodefail-sessions N,N] [--nodefail-trials N] ...
 #
 # --quick: reduced grid, 2 trials, short windows: under 5 minutes after the build.
 # Full: 5 trials per cell, every scenario: under about 60 minutes on a quiet 2-vCPU machine.

@@ -100,6 +100,14 @@ final class Options {
         case "--scale-load-s" -> o.scaleLoadMs = 1000 * bounded(a, Long.parseLong(v), 5, 3_600);
         case "--failover-election-ms" ->
             o.failoverElectionMs = bounded(a, Integer.parseInt(v), 150, 30_000);
+        case "--nodefail-sessions" -> {
+          List<Integer> sizes = new java.util.ArrayList<>();
+          for (String n : v.split(",")) {
+            sizes.add(bounded(a, Integer.parseInt(n), 1, 10_000_000));
+          }
+          o.nodeFailSessions = List.copyOf(sizes);
+        }
+        case "--nodefail-trials" -> o.nodeFailTrials = bounded(a, Integer.parseInt(v), 1, 50);
         case "--lease-ttl-ms" -> o.leaseTtlMs = bounded(a, Integer.parseInt(v), 500, 60_000);
         case "--daemon-heap" -> o.daemonHeap = v;
         case "--daemon-jvm-arg" -> o.daemonJvmArgs.add(v);

@@ -183,37 +183,56 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
               }
               return ring;
             })
-        .thenCompose(
-            ring ->
-                ring.group()
-                    .committer()
-                    .submit(
-                        Command.newBuilder()
-                            .setInitRing(InitRing.newBuilder().setName(name).setPolicy(policy))
-                            .build())
-                    .orTimeout(
-                        Math.max(
-                            1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())),
-                        TimeUnit.MILLISECONDS)
-                    .handle(
-                        (r, e) -> {
-                          if (e != null) {
-                            throw new CompletionException(
-                                ApiError.unavailable(
-                                    "ring "
-                                        + name
-                                        + " was created; its group has not"
-                                        + " elected a leader yet ("
-                                        + ApiSupport.unwrap(e)
-                                        + ")",
-                                    List.of()));
-                          }
-                          if (r.getCode() != ErrorCode.ERROR_CODE_OK
-                              && r.getCode() != ErrorCode.ERROR_CODE_ALREADY_EXISTS) {
-                            throw new CompletionException(ApiError.of(r.getCode(), r.getMessage()));
-                          }
-                          return ringInfo(name);
-                        }));
+        .thenCompose(ring -> submitInit(ring, name, policy, deadlineNanos));
+  }
+
+  /** Least time between two tries of a new ring's InitRing, ms. */
+  private static final long INIT_RETRY_MS = 50;
+
+  /**
+   * Submits the new ring's InitRing, again and again until the deadline while it fails without an
+   * answer: right after the catalog entry commits, some members may not host the group yet (Ratis
+   * answers "group not found") or have not elected a leader. An InitRing that was applied after all
+   * makes the next try answer ALREADY_EXISTS, which counts as done; so does one the ring leader
+   * applied from the catalog meanwhile.
+   */
+  private CompletableFuture<Ring> submitInit(
+      RingRuntime ring, String name, RingPolicy policy, long deadlineNanos) {
+    long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    return ring.group()
+        .committer()
+        .submit(
+            Command.newBuilder()
+                .setInitRing(InitRing.newBuilder().setName(name).setPolicy(policy))
+                .build())
+        .orTimeout(Math.max(1, leftMs), TimeUnit.MILLISECONDS)
+        .handle(
+            (r, e) -> {
+              if (e != null) {
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(INIT_RETRY_MS)
+                    < deadlineNanos) {
+                  return CompletableFuture.supplyAsync(
+                          () -> null,
+                          CompletableFuture.delayedExecutor(INIT_RETRY_MS, TimeUnit.MILLISECONDS))
+                      .thenCompose(x -> submitInit(ring, name, policy, deadlineNanos));
+                }
+                throw new CompletionException(
+                    ApiError.unavailable(
+                        "ring "
+                            + name
+                            + " was created; its group has not"
+                            + " elected a leader yet ("
+                            + ApiSupport.unwrap(e)
+                            + "); it will be initialised by its leader",
+                        List.of()));
+              }
+              if (r.getCode() != ErrorCode.ERROR_CODE_OK
+                  && r.getCode() != ErrorCode.ERROR_CODE_ALREADY_EXISTS) {
+                throw new CompletionException(ApiError.of(r.getCode(), r.getMessage()));
+              }
+              return CompletableFuture.completedFuture(ringInfo(name));
+            })
+        .thenCompose(f -> f);
   }
 
   @SuppressWarnings("ThreadPriorityCheck")

@@ -7,9 +7,11 @@
 #
 #   bench/run.sh [--quick] [--out DIR] [--only throughput,membership,failover,steady,nodefail,scale]
 #                [--trials N] [--quiet-wait-s S] [--scale-sessions N] [--scale-load-s S]
-#                [--nodefail-sessions N,N] [--nodefail-trials N] ...
+#                [--nodefail-sessions N,N] [--nodefail-trials N] [--first-warmup-ms MS] ...
 #
 # --quick: reduced grid, 2 trials, short windows: under 5 minutes after the build.
+# The first trial of each system in each throughput cell warms up longer (--first-warmup-ms: 15 s,
+# 3 s with --quick) so that the JVMs have compiled the cell's code paths before it is measured.
 # Full: 5 trials per cell, every scenario: under about 60 minutes on a quiet 2-vCPU machine.
 # Every process started is stopped by its pid at the end, also on failure or Ctrl-C.
 set -euo pipefail

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import dev.tether.api.v1.AddDaemonRequest;
 import dev.tether.api.v1.AdminServiceGrpc;
 import dev.tether.api.v1.BatchLookupRequest;
+import dev.tether.api.v1.BatchOpenRequest;
+import dev.tether.api.v1.BatchOpenResponse;
 import dev.tether.api.v1.CloseRequest;
 import dev.tether.api.v1.CreateRingRequest;
 import dev.tether.api.v1.DaemonStatus;
@@ -180,6 +182,16 @@ public final class TetherClient implements AutoCloseable {
   /** Opens a session (pins it to a node); opening an open session returns it unchanged. */
   public OpenResponse openSession(OpenRequest request) {
     return caller.write(SessionServiceGrpc.getOpenMethod(), request.getRing(), request);
+  }
+
+  /**
+   * Opens up to 1000 sessions in one call, each as {@link #openSession(OpenRequest)} would. Items
+   * are independent: a rejected item carries its gRPC status code in {@code error_code} of its
+   * result and the others stand; a whole call that failed in transit is retried like any write
+   * (opening is idempotent).
+   */
+  public BatchOpenResponse batchOpen(BatchOpenRequest request) {
+    return caller.write(SessionServiceGrpc.getBatchOpenMethod(), request.getRing(), request);
   }
 
   /**

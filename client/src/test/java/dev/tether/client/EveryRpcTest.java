@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.api.v1.AddDaemonRequest;
 import dev.tether.api.v1.BatchLookupRequest;
 import dev.tether.api.v1.BatchLookupResponse;
+import dev.tether.api.v1.BatchOpenRequest;
 import dev.tether.api.v1.CloseRequest;
 import dev.tether.api.v1.Consistency;
 import dev.tether.api.v1.CreateRingRequest;
@@ -15,6 +16,7 @@ import dev.tether.api.v1.GetStateRequest;
 import dev.tether.api.v1.JoinRequest;
 import dev.tether.api.v1.ListSessionsRequest;
 import dev.tether.api.v1.ListSessionsResponse;
+import dev.tether.api.v1.OpenItem;
 import dev.tether.api.v1.OwnerAnswer;
 import dev.tether.api.v1.Policy;
 import dev.tether.api.v1.PutStateRequest;
@@ -85,6 +87,17 @@ class EveryRpcTest {
         .isEqualTo("current");
 
     assertThat(route("r", c -> c.openSession("r", "s1"))).isEqualTo("leader");
+    assertThat(
+            route(
+                "r",
+                c ->
+                    c.batchOpen(
+                        BatchOpenRequest.newBuilder()
+                            .setRing("r")
+                            .addItems(OpenItem.newBuilder().setSessionId("b1"))
+                            .build())))
+        .isEqualTo("leader");
+    assertThat(leader.last(BatchOpenRequest.class).getItems(0).getSessionId()).isEqualTo("b1");
     assertThat(route("r", c -> c.closeSession("r", "s1", 9))).isEqualTo("leader");
     assertThat(leader.last(CloseRequest.class).getFencingToken()).isEqualTo(9);
     assertThat(route("r", c -> c.touchSessions("r", List.of("a", "b")))).isEqualTo("leader");

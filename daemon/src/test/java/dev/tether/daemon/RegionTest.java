@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import com.google.rpc.BadRequest;
 import dev.tether.api.v1.BatchLookupRequest;
+import dev.tether.api.v1.BatchOpenRequest;
+import dev.tether.api.v1.BatchOpenResponse;
 import dev.tether.api.v1.CloseRequest;
 import dev.tether.api.v1.Consistency;
 import dev.tether.api.v1.DrainRequest;
@@ -18,7 +20,9 @@ import dev.tether.api.v1.ListNodesRequest;
 import dev.tether.api.v1.ListSessionsRequest;
 import dev.tether.api.v1.LookupRequest;
 import dev.tether.api.v1.NodeState;
+import dev.tether.api.v1.OpenItem;
 import dev.tether.api.v1.OpenRequest;
+import dev.tether.api.v1.OpenResult;
 import dev.tether.api.v1.OwnerAnswer;
 import dev.tether.api.v1.Policy;
 import dev.tether.api.v1.PutStateRequest;
@@ -183,6 +187,102 @@ class RegionTest {
                 .getData()
                 .toStringUtf8())
         .isEqualTo("hello");
+  }
+
+  @Test
+  @Order(2)
+  void batchOpenPinsEveryItemOrRefusesTheWholeBadBatch() {
+    BatchOpenRequest.Builder batch = BatchOpenRequest.newBuilder().setRing("default");
+    for (int i = 0; i < 50; i++) {
+      batch.addItems(OpenItem.newBuilder().setSessionId("batch-" + i));
+    }
+    BatchOpenResponse opened = rpc.sessions(2).batchOpen(batch.build());
+    assertThat(opened.getResultsList()).hasSize(50);
+    for (int i = 0; i < 50; i++) {
+      OpenResult r = opened.getResults(i);
+      assertThat(r.getErrorCode()).as("item %d: %s", i, r.getErrorMessage()).isZero();
+      assertThat(r.getCreated()).isTrue();
+      assertThat(r.getSession().getId()).isEqualTo("batch-" + i);
+      OwnerAnswer a =
+          rpc.owner(1 + i % 3)
+              .lookup(
+                  LookupRequest.newBuilder().setRing("default").setSessionId("batch-" + i).build())
+              .getAnswer();
+      assertThat(a.getPinned()).isTrue();
+      assertThat(a.getOwner().getId()).isEqualTo(r.getSession().getOwner().getId());
+      assertThat(a.getFencingToken()).isEqualTo(r.getSession().getFencingToken());
+    }
+    // Reopening is idempotent; new and existing items mix.
+    BatchOpenResponse again =
+        rpc.sessions(3)
+            .batchOpen(
+                BatchOpenRequest.newBuilder()
+                    .setRing("default")
+                    .addItems(OpenItem.newBuilder().setSessionId("batch-7"))
+                    .addItems(OpenItem.newBuilder().setSessionId("batch-new"))
+                    .build());
+    assertThat(again.getResults(0).getCreated()).isFalse();
+    assertThat(again.getResults(0).getSession().getFencingToken())
+        .isEqualTo(opened.getResults(7).getSession().getFencingToken());
+    assertThat(again.getResults(1).getCreated()).isTrue();
+
+    long before = sessionCount();
+    expectInvalid(
+        "items count",
+        () -> rpc.sessions(1).batchOpen(BatchOpenRequest.newBuilder().setRing("default").build()));
+    BatchOpenRequest.Builder tooMany = BatchOpenRequest.newBuilder().setRing("default");
+    for (int i = 0; i <= 1000; i++) {
+      tooMany.addItems(OpenItem.newBuilder().setSessionId("many-" + i));
+    }
+    expectInvalid("OPEN_BATCH_MAX", () -> rpc.sessions(1).batchOpen(tooMany.build()));
+    expectInvalid(
+        "items[1].session_id",
+        () ->
+            rpc.sessions(1)
+                .batchOpen(
+                    BatchOpenRequest.newBuilder()
+                        .setRing("default")
+                        .addItems(OpenItem.newBuilder().setSessionId("dup-0"))
+                        .addItems(OpenItem.newBuilder().setSessionId("dup-0"))
+                        .build()));
+    expectInvalid(
+        "items[2].ttl_ms",
+        () ->
+            rpc.sessions(1)
+                .batchOpen(
+                    BatchOpenRequest.newBuilder()
+                        .setRing("default")
+                        .addItems(OpenItem.newBuilder().setSessionId("bad-0"))
+                        .addItems(OpenItem.newBuilder().setSessionId("bad-1"))
+                        .addItems(
+                            OpenItem.newBuilder().setSessionId("bad-2").setTtlMs(Long.MAX_VALUE))
+                        .build()));
+    assertThat(sessionCount()).as("a refused batch opens none of its items").isEqualTo(before);
+
+    // A ring with no node to place on rejects each item, in its own result.
+    rpc.createRing("empty", Policy.newBuilder().setLeaseTtlMs(1_500).build());
+    BatchOpenResponse full =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    rpc.sessions(1)
+                        .batchOpen(
+                            BatchOpenRequest.newBuilder()
+                                .setRing("empty")
+                                .addItems(OpenItem.newBuilder().setSessionId("e-0"))
+                                .addItems(OpenItem.newBuilder().setSessionId("e-1"))
+                                .build()),
+                r -> r != null);
+    assertThat(full.getResultsList())
+        .hasSize(2)
+        .allSatisfy(
+            r -> {
+              assertThat(r.getErrorCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
+              assertThat(r.getErrorMessage()).contains("no ACTIVE or JOINING node");
+              assertThat(r.hasSession()).isFalse();
+            });
   }
 
   @Test

@@ -214,11 +214,15 @@ final class Report {
         row(
             "load time s / opens per s",
             s.get("load_seconds") + " / " + s.get("load_opens_per_sec")));
-    for (String g : List.of("1x1", "4x256")) {
-      if (s.get("lookup_linearizable_" + g) instanceof Map<?, ?> m) {
+    b.append(
+        row(
+            "every daemon applied the load, s after its last answer",
+            s.get("followers_applied_after_load_s")));
+    for (String g : List.of("linearizable_1x1", "linearizable_4x256", "stale_1x1", "stale_4x256")) {
+      if (s.get("lookup_" + g) instanceof Map<?, ?> m) {
         b.append(
             row(
-                "linearizable lookup " + g + ": ops/s, p50 µs, p99 µs",
+                g.replace('_', ' ') + " lookups: ops/s, p50 µs, p99 µs",
                 m.get("ops_per_sec") + ", " + m.get("p50_us") + ", " + m.get("p99_us")));
       }
     }

@@ -244,7 +244,8 @@ final class Throughput {
           }
           Quiet.Check q = ctx.quiet.await();
           long conflicts0 = s.equals("tether") ? tcas.conflicts.get() : ecas.conflicts.get();
-          LoadGen.Result r = LoadGen.run(connsBy.get(s), inFlight, o.warmupMs, o.measureMs);
+          long warmup = t == 0 ? Math.max(o.warmupMs, o.firstWarmupMs) : o.warmupMs;
+          LoadGen.Result r = LoadGen.run(connsBy.get(s), inFlight, warmup, o.measureMs);
           long conflicts =
               (s.equals("tether") ? tcas.conflicts.get() : ecas.conflicts.get()) - conflicts0;
           Map<String, Object> m = new LinkedHashMap<>();

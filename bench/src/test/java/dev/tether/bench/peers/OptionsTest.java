@@ -24,6 +24,18 @@ class OptionsTest {
   }
 
   @Test
+  void theFirstTrialOfACellWarmsUpLongerAndTheFlagOverridesIt() {
+    Options full = Options.parse(new String[0]);
+    assertThat(full.firstWarmupMs).isEqualTo(15_000).isGreaterThan(full.warmupMs);
+    Options quick = Options.parse(new String[] {"--quick"});
+    assertThat(quick.firstWarmupMs).isEqualTo(3_000).isGreaterThan(quick.warmupMs);
+    assertThat(Options.parse(new String[] {"--quick", "--first-warmup-ms", "0"}).firstWarmupMs)
+        .isZero();
+    assertThatThrownBy(() -> Options.parse(new String[] {"--first-warmup-ms", "120001"}))
+        .hasMessage("--first-warmup-ms is 120001, must be in [0, 120000]");
+  }
+
+  @Test
   void outOfRangeValuesAreRefusedWithTheirBounds() {
     assertThatThrownBy(() -> Options.parse(new String[] {"--nodefail-sessions", "0"}))
         .hasMessage("--nodefail-sessions is 0, must be in [1, 10000000]");

@@ -143,6 +143,38 @@ final class ApiSupport {
             });
   }
 
+  /**
+   * Commits independent commands through group commit (in as few entries as it packs them) and
+   * completes with their results in order. A typed rejection stays in its item's result; a write
+   * that failed or ran out of time fails the whole call, as it would fail a single write.
+   */
+  CompletableFuture<List<Result>> writeEach(RingRuntime ring, List<Command> commands) {
+    GroupHandle group = ring.group();
+    long start = System.nanoTime();
+    long budget = budgetMs();
+    List<CompletableFuture<Result>> futures = new java.util.ArrayList<>(commands.size());
+    for (Command c : commands) {
+      futures.add(group.committer().submit(c));
+    }
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .orTimeout(budget, TimeUnit.MILLISECONDS)
+        .handle(
+            (ignored, e) -> {
+              long took = System.nanoTime() - start;
+              for (int i = 0; i < futures.size(); i++) {
+                metrics.commit(ring.name(), took, e == null);
+              }
+              if (e != null) {
+                throw new CompletionException(writeFailure(group, e));
+              }
+              List<Result> results = new java.util.ArrayList<>(futures.size());
+              for (CompletableFuture<Result> f : futures) {
+                results.add(f.join());
+              }
+              return results;
+            });
+  }
+
   private StatusRuntimeException writeFailure(GroupHandle group, Throwable e) {
     Throwable cause = unwrap(e);
     String leader = group.leader().orElse("");

@@ -1,13 +1,17 @@
 package dev.tether.daemon.api;
 
+import dev.tether.api.v1.BatchOpenRequest;
+import dev.tether.api.v1.BatchOpenResponse;
 import dev.tether.api.v1.CloseRequest;
 import dev.tether.api.v1.CloseResponse;
 import dev.tether.api.v1.GetStateRequest;
 import dev.tether.api.v1.GetStateResponse;
 import dev.tether.api.v1.ListSessionsRequest;
 import dev.tether.api.v1.ListSessionsResponse;
+import dev.tether.api.v1.OpenItem;
 import dev.tether.api.v1.OpenRequest;
 import dev.tether.api.v1.OpenResponse;
+import dev.tether.api.v1.OpenResult;
 import dev.tether.api.v1.PutStateRequest;
 import dev.tether.api.v1.PutStateResponse;
 import dev.tether.api.v1.SessionEvent;
@@ -18,12 +22,14 @@ import dev.tether.api.v1.WatchSessionsRequest;
 import dev.tether.daemon.ring.RingRuntime;
 import dev.tether.proto.internal.CloseSession;
 import dev.tether.proto.internal.Command;
+import dev.tether.proto.internal.ErrorCode;
 import dev.tether.proto.internal.GetSessionQuery;
 import dev.tether.proto.internal.ListSessionsQuery;
 import dev.tether.proto.internal.NodeRecord;
 import dev.tether.proto.internal.OpenSession;
 import dev.tether.proto.internal.PutState;
 import dev.tether.proto.internal.Query;
+import dev.tether.proto.internal.Result;
 import dev.tether.proto.internal.SessionRecord;
 import dev.tether.proto.internal.SessionView;
 import dev.tether.proto.internal.TouchSessions;
@@ -32,10 +38,17 @@ import dev.tether.statemachine.core.RingCore;
 import dev.tether.statemachine.core.Validate;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /** SessionService: open, close, touch and fence sessions, and their small replicated state. */
 final class SessionServiceImpl extends SessionServiceGrpc.SessionServiceImplBase {
+  /** Most items in one BatchOpen. */
+  static final int OPEN_BATCH_MAX = 1000;
+
   /** Most ids in one Touch. */
   static final int TOUCH_IDS_MAX = 1000;
 
@@ -62,27 +75,9 @@ final class SessionServiceImpl extends SessionServiceGrpc.SessionServiceImplBase
             () -> {
               ring[0] = api.ring(req.getRing());
               ApiSupport.check(
-                  () -> {
-                    Validate.sessionId("session_id", req.getSessionId());
-                    Validate.range(
-                        "ttl_ms",
-                        req.getTtlMs(),
-                        0,
-                        Limits.SESSION_TTL_MS_MAX,
-                        "SESSION_TTL_MS_MAX");
-                    if (!req.getHintNode().isEmpty()) {
-                      Validate.nodeId("hint_node", req.getHintNode());
-                    }
-                  });
+                  () -> checkOpen("", req.getSessionId(), req.getTtlMs(), req.getHintNode()));
               return api.write(
-                  ring[0],
-                  Command.newBuilder()
-                      .setOpenSession(
-                          OpenSession.newBuilder()
-                              .setSessionId(req.getSessionId())
-                              .setTtlMs(req.getTtlMs())
-                              .setHintNode(req.getHintNode()))
-                      .build());
+                  ring[0], openCommand(req.getSessionId(), req.getTtlMs(), req.getHintNode()));
             }),
         r ->
             OpenResponse.newBuilder()
@@ -91,6 +86,69 @@ final class SessionServiceImpl extends SessionServiceGrpc.SessionServiceImplBase
                 .setCreated(r.getSession().getCreated())
                 .setRingEpoch(r.getEpoch())
                 .build());
+  }
+
+  @Override
+  public void batchOpen(BatchOpenRequest req, StreamObserver<BatchOpenResponse> out) {
+    RingRuntime[] ring = new RingRuntime[1];
+    ApiSupport.reply(
+        out,
+        MembershipServiceImpl.call(
+            () -> {
+              ring[0] = api.ring(req.getRing());
+              ApiSupport.check(
+                  () -> {
+                    Validate.range(
+                        "items count", req.getItemsCount(), 1, OPEN_BATCH_MAX, "OPEN_BATCH_MAX");
+                    Set<String> ids = new HashSet<>();
+                    for (int i = 0; i < req.getItemsCount(); i++) {
+                      OpenItem it = req.getItems(i);
+                      String prefix = "items[" + i + "].";
+                      checkOpen(prefix, it.getSessionId(), it.getTtlMs(), it.getHintNode());
+                      if (!ids.add(it.getSessionId())) {
+                        throw new IllegalArgumentException(
+                            prefix + "session_id repeats an earlier item's " + it.getSessionId());
+                      }
+                    }
+                  });
+              List<Command> commands = new ArrayList<>(req.getItemsCount());
+              for (OpenItem it : req.getItemsList()) {
+                commands.add(openCommand(it.getSessionId(), it.getTtlMs(), it.getHintNode()));
+              }
+              return api.writeEach(ring[0], commands);
+            }),
+        results -> {
+          BatchOpenResponse.Builder b = BatchOpenResponse.newBuilder();
+          for (Result r : results) {
+            OpenResult.Builder o = b.addResultsBuilder();
+            if (r.getCode() != ErrorCode.ERROR_CODE_OK) {
+              o.setErrorCode(ApiError.of(r.getCode(), "").getStatus().getCode().value())
+                  .setErrorMessage(r.getMessage());
+              continue;
+            }
+            o.setSession(
+                    session(ring[0], r.getSession().getSessionId(), r.getSession().getSession()))
+                .setCreated(r.getSession().getCreated())
+                .setRingEpoch(r.getEpoch());
+          }
+          return b.build();
+        });
+  }
+
+  /** The fields of one Open, {@code prefix} naming where they sit in the request. */
+  private static void checkOpen(String prefix, String sessionId, long ttlMs, String hintNode) {
+    Validate.sessionId(prefix + "session_id", sessionId);
+    Validate.range(prefix + "ttl_ms", ttlMs, 0, Limits.SESSION_TTL_MS_MAX, "SESSION_TTL_MS_MAX");
+    if (!hintNode.isEmpty()) {
+      Validate.nodeId(prefix + "hint_node", hintNode);
+    }
+  }
+
+  private static Command openCommand(String sessionId, long ttlMs, String hintNode) {
+    return Command.newBuilder()
+        .setOpenSession(
+            OpenSession.newBuilder().setSessionId(sessionId).setTtlMs(ttlMs).setHintNode(hintNode))
+        .build();
   }
 
   @Override

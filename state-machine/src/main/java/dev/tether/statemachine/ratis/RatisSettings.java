@@ -8,6 +8,8 @@ import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
@@ -110,7 +112,8 @@ public record RatisSettings(
     // heal). Short sleeps cost a few reconnect attempts a second to an unreachable follower.
     RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, APPENDER_RETRY_POLICY);
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
-    RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(10, TimeUnit.MINUTES));
+    RaftServerConfigKeys.RetryCache.setExpiryTime(
+        p, TimeDuration.valueOf(retryCacheExpiryMs(), TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Write.setElementLimit(p, 16_384);
     return p;
   }
@@ -124,6 +127,38 @@ public record RatisSettings(
   /** Shortest a client's attempt at one request may last, ms. */
   static final long CLIENT_ATTEMPT_MS_MIN = 500;
 
+  /** Attempts of a client at one request before it fails it. */
+  static final int CLIENT_ATTEMPTS = 30;
+
+  /** A client's sleep between two attempts at one request, ms. */
+  long clientRetrySleepMs() {
+    return Math.max(50, electionTimeoutMinMs / 10);
+  }
+
+  /** How long one attempt of a client may last, ms. */
+  long clientAttemptMs() {
+    return Math.max(CLIENT_ATTEMPT_MS_MIN, electionTimeoutMinMs);
+  }
+
+  /** How a client retries one request: {@link #CLIENT_ATTEMPTS} attempts, a fixed sleep apart. */
+  public RetryPolicy clientRetryPolicy() {
+    return RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+        CLIENT_ATTEMPTS, TimeDuration.valueOf(clientRetrySleepMs(), TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * How long the servers remember a request's reply to answer a retry of it: twice the longest a
+   * client retries one request (every attempt timing out), and at least Ratis's default 60 s. It
+   * must outlast the client's retries, or a retried write could apply twice (ratis.md 4.4); it
+   * should not be much longer, because every follower keeps every reply until it expires: with 10
+   * minutes, a 10M-session bulk load left 730 MiB of replies on each follower's heap (bench scale
+   * phase, heap after a full GC; the leader forgets replies its clients acknowledged).
+   */
+  long retryCacheExpiryMs() {
+    long window = CLIENT_ATTEMPTS * (clientAttemptMs() + clientRetrySleepMs());
+    return Math.max(60_000, 2 * window);
+  }
+
   /** Client properties: bounded per-attempt timeouts (the default retry policy retries forever). */
   public RaftProperties clientProperties() {
     RaftProperties p = new RaftProperties();
@@ -133,9 +168,7 @@ public record RatisSettings(
     // seconds later (the chaos suite's isolate-leader saw every majority write fail for 5 s with
     // a 3 s attempt). A retried write is deduplicated by the servers' retry cache.
     RaftClientConfigKeys.Rpc.setRequestTimeout(
-        p,
-        TimeDuration.valueOf(
-            Math.max(CLIENT_ATTEMPT_MS_MIN, electionTimeoutMinMs), TimeUnit.MILLISECONDS));
+        p, TimeDuration.valueOf(clientAttemptMs(), TimeUnit.MILLISECONDS));
     RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, 1_000);
     return p;
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tether.statemachine.core.Limits;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -69,5 +70,40 @@ class RatisSettingsTest {
         .hasMessage("raft.election_timeout_ms is 50, must be in [150, 30000]");
     assertThatThrownBy(() -> new RatisSettings(300, 10, 10, 1 << 20))
         .hasMessage("raft.snapshot_threshold is 10, must be in [100, 100000000]");
+  }
+
+  /**
+   * The servers remember replies longer than a client can retry one request, even when every
+   * attempt times out, so a retried write is never applied twice; but minutes, not ten, so that a
+   * follower's heap does not hold every reply of a long write load. Evaluated with Ratis's policy.
+   */
+  @Test
+  void repliesAreRememberedLongerThanAClientRetriesButNotTenMinutes() {
+    for (long election : new long[] {150, 300, 1_000, 5_000}) {
+      RatisSettings s = new RatisSettings(election, 100_000, 1_024, 8L << 20);
+      RetryPolicy policy = s.clientRetryPolicy();
+      long attemptMs =
+          RaftClientConfigKeys.Rpc.requestTimeout(s.clientProperties())
+              .toLong(TimeUnit.MILLISECONDS);
+      long window = 0;
+      int failures = 1;
+      for (RetryPolicy.Action a = policy.handleAttemptFailure(() -> 1);
+          a.shouldRetry();
+          a = policy.handleAttemptFailure(attempts(++failures))) {
+        window += attemptMs + a.getSleepTime().toLong(TimeUnit.MILLISECONDS);
+      }
+      window += attemptMs; // the last attempt
+      long expiry =
+          RaftServerConfigKeys.RetryCache.expiryTime(s.serverProperties(Path.of("/tmp/unused"), 0))
+              .toLong(TimeUnit.MILLISECONDS);
+      assertThat(expiry).as("expiry at %d ms elections", election).isGreaterThan(window);
+      if (election <= 1_000) {
+        assertThat(expiry).isLessThanOrEqualTo(120_000);
+      }
+    }
+  }
+
+  private static RetryPolicy.Event attempts(int n) {
+    return () -> n;
   }
 }

@@ -133,12 +133,7 @@ final class ApiSupport {
               if (r.getCode() != ErrorCode.ERROR_CODE_OK) {
                 throw new CompletionException(ApiError.of(r.getCode(), r.getMessage()));
               }
-              if (leaderHeader != null) {
-                group
-                    .leader()
-                    .flatMap(id -> region.directory().get(id))
-                    .ifPresent(d -> leaderHeader.set(d.getId() + "=" + d.getApiAddress()));
-              }
+              announceLeader(group, leaderHeader);
               return r;
             });
   }
@@ -152,6 +147,7 @@ final class ApiSupport {
     GroupHandle group = ring.group();
     long start = System.nanoTime();
     long budget = budgetMs();
+    var leaderHeader = LeaderHeader.holder();
     List<CompletableFuture<Result>> futures = new java.util.ArrayList<>(commands.size());
     for (Command c : commands) {
       futures.add(group.committer().submit(c));
@@ -171,8 +167,20 @@ final class ApiSupport {
               for (CompletableFuture<Result> f : futures) {
                 results.add(f.join());
               }
+              announceLeader(group, leaderHeader);
               return results;
             });
+  }
+
+  /** Tells the caller, in a response header, which daemon leads the group (when known). */
+  private void announceLeader(
+      GroupHandle group, java.util.concurrent.atomic.AtomicReference<String> leaderHeader) {
+    if (leaderHeader != null) {
+      group
+          .leader()
+          .flatMap(id -> region.directory().get(id))
+          .ifPresent(d -> leaderHeader.set(d.getId() + "=" + d.getApiAddress()));
+    }
   }
 
   private StatusRuntimeException writeFailure(GroupHandle group, Throwable e) {

@@ -120,11 +120,8 @@ final class Scale {
       // measured once every daemon has caught up (a lookup waits for its daemon's replica).
       long loaded0 = System.nanoTime();
       long loadCommit = commitIndex(region, leader);
-      long applyDeadline = loaded0 + CATCH_UP_MS_MAX * 1_000_000;
       for (int d = 1; d <= TetherRegion.SIZE; d++) {
-        while (ringApplied(region, d) < loadCommit && System.nanoTime() < applyDeadline) {
-          Thread.sleep(100);
-        }
+        awaitApplied(region, d, loadCommit, loaded0);
       }
       double appliedS = (System.nanoTime() - loaded0) / 1e9;
       out.put("followers_applied_after_load_s", Stats.round(appliedS, 1));
@@ -177,15 +174,8 @@ final class Scale {
                   .setHttpAddress("127.0.0.1:" + region.port(4, 3))
                   .build());
       double added = (System.nanoTime() - c0) / 1e9;
-      double caught = Double.NaN;
-      long deadline = c0 + CATCH_UP_MS_MAX * 1_000_000;
-      while (System.nanoTime() < deadline) {
-        if (ringApplied(region, 4) >= commit) {
-          caught = (System.nanoTime() - c0) / 1e9;
-          break;
-        }
-        Thread.sleep(100);
-      }
+      double caught =
+          awaitApplied(region, 4, commit, c0) ? (System.nanoTime() - c0) / 1e9 : Double.NaN;
       out.put("catch_up_add_daemon_returned_s", Stats.round(added, 2));
       out.put("catch_up_s", Stats.round(caught, 2));
       out.put("catch_up_target_index", commit);
@@ -255,6 +245,23 @@ final class Scale {
       }
     }
     return -1;
+  }
+
+  /**
+   * Waits until {@code daemon} has applied the ring up to {@code index}, at most {@link
+   * #CATCH_UP_MS_MAX} after {@code startNanos}; false if it did not. Polls the daemon's Status
+   * every 100 ms: another process, with no event to wait on.
+   */
+  private static boolean awaitApplied(TetherRegion region, int daemon, long index, long startNanos)
+      throws InterruptedException {
+    long deadline = startNanos + CATCH_UP_MS_MAX * 1_000_000;
+    while (ringApplied(region, daemon) < index) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      Thread.sleep(100);
+    }
+    return true;
   }
 
   private static long ringApplied(TetherRegion region, int daemon) {

@@ -117,19 +117,11 @@ final class ApiSupport {
   }
 
   CompletableFuture<Result> write(GroupHandle group, Command command, String label) {
-    long start = System.nanoTime();
-    long budget = budgetMs();
     var leaderHeader = LeaderHeader.holder();
-    return group
-        .committer()
-        .submit(command)
-        .orTimeout(budget, TimeUnit.MILLISECONDS)
-        .handle(
-            (r, e) -> {
-              metrics.commit(label, System.nanoTime() - start, e == null);
-              if (e != null) {
-                throw new CompletionException(writeFailure(group, e));
-              }
+    return commit(group, label, List.of(command))
+        .thenApply(
+            results -> {
+              Result r = results.get(0);
               if (r.getCode() != ErrorCode.ERROR_CODE_OK) {
                 throw new CompletionException(ApiError.of(r.getCode(), r.getMessage()));
               }
@@ -144,10 +136,23 @@ final class ApiSupport {
    * that failed or ran out of time fails the whole call, as it would fail a single write.
    */
   CompletableFuture<List<Result>> writeEach(RingRuntime ring, List<Command> commands) {
-    GroupHandle group = ring.group();
+    var leaderHeader = LeaderHeader.holder();
+    return commit(ring.group(), ring.name(), commands)
+        .thenApply(
+            results -> {
+              announceLeader(ring.group(), leaderHeader);
+              return results;
+            });
+  }
+
+  /**
+   * Submits the commands to the group's committer and completes with their results in order, or
+   * with UNAVAILABLE (and the leader hint) when any of them failed or the call's budget ran out.
+   */
+  private CompletableFuture<List<Result>> commit(
+      GroupHandle group, String label, List<Command> commands) {
     long start = System.nanoTime();
     long budget = budgetMs();
-    var leaderHeader = LeaderHeader.holder();
     List<CompletableFuture<Result>> futures = new java.util.ArrayList<>(commands.size());
     for (Command c : commands) {
       futures.add(group.committer().submit(c));
@@ -158,7 +163,7 @@ final class ApiSupport {
             (ignored, e) -> {
               long took = System.nanoTime() - start;
               for (int i = 0; i < futures.size(); i++) {
-                metrics.commit(ring.name(), took, e == null);
+                metrics.commit(label, took, e == null);
               }
               if (e != null) {
                 throw new CompletionException(writeFailure(group, e));
@@ -167,7 +172,6 @@ final class ApiSupport {
               for (CompletableFuture<Result> f : futures) {
                 results.add(f.join());
               }
-              announceLeader(group, leaderHeader);
               return results;
             });
   }
